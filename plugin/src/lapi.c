@@ -1,0 +1,943 @@
+/* lapi.c — the rule API: the article object, the `nutgraf` module,
+ * gazetteers from Lua, and the guarded string matchers.
+ *
+ * Positions rules see are 1-based and inclusive, in `a.text`, exactly as
+ * string.find returns them; nutgraf maps them to file bytes. Every function
+ * checks its arguments (luaL_check*) and raises on misuse; rules.c catches. */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "util.h"
+
+#define ARTICLE_MT "nutgraf.article"
+#define GAZ_MT "nutgraf.gazetteer"
+
+typedef struct larticle {
+  const ng_article *a;
+  ng_tags *tags;
+} larticle;
+
+typedef struct lgaz {
+  ng_gazetteer *g;
+  int owned;
+} lgaz;
+
+static larticle *check_article(lua_State *L, int idx) {
+  larticle *la = luaL_checkudata(L, idx, ARTICLE_MT);
+  if (!la->a)
+    luaL_error(L, "this article is no longer being tagged (do not keep `a` between calls)");
+  return la;
+}
+
+/* ---- helpers -------------------------------------------------------- */
+
+static void set_int(lua_State *L, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void set_str(lua_State *L, const char *k, const char *s, size_t n) {
+  lua_pushlstring(L, s, n);
+  lua_setfield(L, -2, k);
+}
+
+static void set_bool(lua_State *L, const char *k, int v) {
+  lua_pushboolean(L, v);
+  lua_setfield(L, -2, k);
+}
+
+/* Cache per article: uservalue table. Pushes cached[k] or nil. */
+static int cached(lua_State *L, int ud, const char *k) {
+  lua_getiuservalue(L, ud, 1);
+  int t = lua_getfield(L, -1, k);
+  lua_remove(L, -2);
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  return 1;
+}
+
+static void cache(lua_State *L, int ud, const char *k) {
+  lua_getiuservalue(L, ud, 1);
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, k);
+  lua_pop(L, 1);
+}
+
+static void push_token(lua_State *L, const char *text, const ng_token *t) {
+  lua_createtable(L, 0, 12);
+  set_str(L, "text", text + t->start, t->end - t->start);
+  set_int(L, "i", (lua_Integer)t->start + 1);
+  set_int(L, "j", (lua_Integer)t->end);
+  set_bool(L, "word", t->flags & NG_TOK_WORD);
+  set_bool(L, "cap", t->flags & NG_TOK_CAP);
+  set_bool(L, "upper", t->flags & NG_TOK_UPPER);
+  set_bool(L, "lower", t->flags & NG_TOK_LOWER);
+  set_bool(L, "digit", t->flags & NG_TOK_DIGIT);
+  set_bool(L, "punct", t->flags & NG_TOK_PUNCT);
+  set_bool(L, "abbrev", t->flags & NG_TOK_ABBREV);
+  set_bool(L, "sent_start", t->flags & NG_TOK_SENT_START);
+  set_bool(L, "possessive", t->flags & NG_TOK_POSSESSIVE);
+}
+
+static void push_yaml(lua_State *L, const ng_ynode *n) {
+  luaL_checkstack(L, 4, "front matter nested too deeply");
+  switch (n->kind) {
+  case NG_Y_SCALAR: {
+    double d;
+    int b;
+    if (ng_ynode_is_null(n))
+      lua_pushnil(L);
+    else if (ng_ynode_as_bool(n, &b) == 0)
+      lua_pushboolean(L, b);
+    else if (ng_ynode_as_number(n, &d) == 0) {
+      if (d == floor(d) && fabs(d) < 9007199254740992.0 && !strchr(n->value, '.'))
+        lua_pushinteger(L, (lua_Integer)d);
+      else
+        lua_pushnumber(L, d);
+    } else
+      lua_pushlstring(L, n->value, n->len);
+    break;
+  }
+  case NG_Y_SEQ:
+    lua_createtable(L, (int)n->n, 0);
+    for (size_t i = 0; i < n->n; i++) {
+      push_yaml(L, n->items[i]);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    break;
+  case NG_Y_MAP:
+    lua_createtable(L, 0, (int)n->n);
+    for (size_t i = 0; i < n->n; i++) {
+      const ng_ynode *k = n->items[2 * i];
+      if (k->kind != NG_Y_SCALAR)
+        continue;
+      lua_pushlstring(L, k->value, k->len);
+      push_yaml(L, n->items[2 * i + 1]);
+      lua_rawset(L, -3);
+    }
+    break;
+  }
+}
+
+static const char *block_kind(ng_block_kind k) {
+  switch (k) {
+  case NG_BLOCK_TITLE:
+    return "title";
+  case NG_BLOCK_HEADING:
+    return "heading";
+  default:
+    return "paragraph";
+  }
+}
+
+static void push_range(lua_State *L, const ng_article *a, uint32_t s, uint32_t e) {
+  lua_createtable(L, 0, 3);
+  set_str(L, "text", a->text + s, e - s);
+  set_int(L, "i", (lua_Integer)s + 1);
+  set_int(L, "j", (lua_Integer)e);
+}
+
+/* ---- article fields --------------------------------------------------- */
+
+static int push_blocks(lua_State *L, int ud, const ng_article *a) {
+  if (cached(L, ud, "blocks"))
+    return 1;
+  lua_createtable(L, (int)a->nblocks, 0);
+  for (size_t i = 0; i < a->nblocks; i++) {
+    const ng_block *b = &a->blocks[i];
+    push_range(L, a, b->start, b->end);
+    lua_pushstring(L, block_kind(b->kind));
+    lua_setfield(L, -2, "kind");
+    set_int(L, "level", b->level);
+    set_bool(L, "in_list", b->in_list);
+    set_bool(L, "in_quote", b->in_quote);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  cache(L, ud, "blocks");
+  return 1;
+}
+
+static int filter_blocks(lua_State *L, const char *kind) {
+  larticle *la = check_article(L, 1);
+  push_blocks(L, 1, la->a);
+  lua_newtable(L);
+  lua_Integer n = 0;
+  for (lua_Integer i = 1; lua_rawgeti(L, -2, i) != LUA_TNIL; i++) {
+    lua_getfield(L, -1, "kind");
+    int match = !kind || strcmp(lua_tostring(L, -1), kind) == 0;
+    lua_pop(L, 1);
+    if (match)
+      lua_rawseti(L, -2, ++n);
+    else
+      lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+static int a_blocks(lua_State *L) { return filter_blocks(L, NULL); }
+static int a_paragraphs(lua_State *L) { return filter_blocks(L, "paragraph"); }
+static int a_headings(lua_State *L) { return filter_blocks(L, "heading"); }
+
+static int a_sentences(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  if (cached(L, 1, "sentences"))
+    return 1;
+  const ng_article *a = la->a;
+  lua_createtable(L, (int)a->nsent, 0);
+  for (size_t i = 0; i < a->nsent; i++) {
+    push_range(L, a, a->sents[i].start, a->sents[i].end);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  cache(L, 1, "sentences");
+  return 1;
+}
+
+static int a_tokens(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  if (cached(L, 1, "tokens"))
+    return 1;
+  const ng_article *a = la->a;
+  lua_createtable(L, (int)a->ntok, 0);
+  for (size_t i = 0; i < a->ntok; i++) {
+    push_token(L, a->text, &a->toks[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  cache(L, 1, "tokens");
+  return 1;
+}
+
+static const char *node_type_name(cmark_node *n) {
+  const char *s = cmark_node_get_type_string(n);
+  return s ? s : "unknown";
+}
+
+/* a:nodes(): every cmark node in document order, as plain tables. */
+static int a_nodes(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  const ng_article *a = la->a;
+  lua_newtable(L);
+  lua_Integer n = 0;
+  cmark_iter *it = cmark_iter_new(a->doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER)
+      continue;
+    cmark_node *node = cmark_iter_get_node(it);
+    if (!lua_checkstack(L, 4)) {
+      cmark_iter_free(it);
+      return luaL_error(L, "out of stack");
+    }
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, node_type_name(node));
+    lua_setfield(L, -2, "type");
+    set_int(L, "line", cmark_node_get_start_line(node) +
+                           (a->fm.present ? 0 : 0)); /* body line; see docs */
+    const char *lit = cmark_node_get_literal(node);
+    if (lit) {
+      lua_pushstring(L, lit);
+      lua_setfield(L, -2, "literal");
+    }
+    cmark_node_type t = cmark_node_get_type(node);
+    if (t == CMARK_NODE_HEADING)
+      set_int(L, "level", cmark_node_get_heading_level(node));
+    if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+      lua_pushstring(L, cmark_node_get_url(node));
+      lua_setfield(L, -2, "url");
+    }
+    for (size_t b = 0; b < a->nblocks; b++)
+      if (a->blocks[b].node == node) {
+        set_int(L, "i", (lua_Integer)a->blocks[b].start + 1);
+        set_int(L, "j", (lua_Integer)a->blocks[b].end);
+        break;
+      }
+    lua_rawseti(L, -2, ++n);
+  }
+  cmark_iter_free(it);
+  return 1;
+}
+
+/* Read i/j from a spec table (fields i, j, or at = {i=, j=}); 0 if none. */
+static int spec_span(lua_State *L, int spec, const ng_article *a, uint32_t *s, uint32_t *e) {
+  int at = spec;
+  if (lua_getfield(L, spec, "at") == LUA_TTABLE)
+    at = lua_gettop(L);
+  else
+    lua_pop(L, 1);
+  int ti = lua_getfield(L, at, "i");
+  int tj = lua_getfield(L, at, "j");
+  int has = ti != LUA_TNIL || tj != LUA_TNIL;
+  if (has) {
+    if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
+      return luaL_error(L, "tag_entity: i and j must both be integers (positions in a.text)");
+    lua_Integer i = lua_tointeger(L, -2), j = lua_tointeger(L, -1);
+    if (i < 1 || j < i || (size_t)j > a->text_len)
+      return luaL_error(L, "tag_entity: span i=%d, j=%d is outside a.text (1..%d)", (int)i,
+                        (int)j, (int)a->text_len);
+    *s = (uint32_t)(i - 1);
+    *e = (uint32_t)j;
+  }
+  lua_pop(L, 2);
+  if (at != spec)
+    lua_pop(L, 1);
+  return has;
+}
+
+static const char *opt_field(lua_State *L, int t, const char *k) {
+  int ty = lua_getfield(L, t, k);
+  const char *s = NULL;
+  if (ty == LUA_TSTRING)
+    s = lua_tostring(L, -1);
+  else if (ty != LUA_TNIL)
+    luaL_error(L, "field '%s' must be a string, not %s", k, lua_typename(L, ty));
+  lua_pop(L, 1); /* the string stays alive: it is referenced by the table */
+  return s;
+}
+
+static double opt_score(lua_State *L, int t, double dflt) {
+  int ty = lua_getfield(L, t, "score");
+  double v = dflt;
+  if (ty == LUA_TNUMBER)
+    v = lua_tonumber(L, -1);
+  else if (ty != LUA_TNIL)
+    luaL_error(L, "field 'score' must be a number");
+  lua_pop(L, 1);
+  if (!(v >= 0 && v <= 1))
+    luaL_error(L, "score must be between 0 and 1");
+  return v;
+}
+
+static const char *rule_name(lua_State *L) {
+  ng_tagger *t = ng_tagger_of(L);
+  return t->rule_name ? t->rule_name : "rule";
+}
+
+static int a_tag_entity(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *name = opt_field(L, 2, "name");
+  const char *type = opt_field(L, 2, "type");
+  const char *alias = opt_field(L, 2, "alias");
+  uint32_t s = NG_NO_SPAN, e = NG_NO_SPAN;
+  int has = spec_span(L, 2, la->a, &s, &e);
+  if (!name && has) {
+    lua_pushlstring(L, la->a->text + s, e - s);
+    name = lua_tostring(L, -1);
+  }
+  if (!name || !*name)
+    return luaL_error(L, "tag_entity needs a name (or a span to take it from)");
+  if (ng_tags_add_entity(la->tags, name, type ? type : "thing", s, e, opt_score(L, 2, 1.0),
+                         rule_name(L)) < 0)
+    return luaL_error(L, "tag_entity: out of memory");
+  if (alias && ng_tags_add_alias(la->tags, name, alias) < 0)
+    return luaL_error(L, "tag_entity: out of memory");
+  return 0;
+}
+
+static int a_tag_topic(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *id = opt_field(L, 2, "id");
+  const char *label = opt_field(L, 2, "label");
+  if (!id || !*id)
+    return luaL_error(L, "tag_topic needs an id (an IPTC qcode such as 'medtop:04000000')");
+  if (ng_tags_add_topic(la->tags, id, label, opt_score(L, 2, 1.0), rule_name(L)) < 0)
+    return luaL_error(L, "tag_topic: out of memory");
+  return 0;
+}
+
+static void push_entity(lua_State *L, const ng_entity *e) {
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, e->name);
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, e->type);
+  lua_setfield(L, -2, "type");
+  set_int(L, "count", (lua_Integer)(e->nmentions ? e->nmentions : 1));
+  lua_pushnumber(L, e->salience);
+  lua_setfield(L, -2, "salience");
+  lua_pushnumber(L, e->score);
+  lua_setfield(L, -2, "score");
+  lua_createtable(L, (int)e->naliases, 0);
+  for (size_t i = 0; i < e->naliases; i++) {
+    lua_pushstring(L, e->aliases[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "aliases");
+  lua_createtable(L, (int)e->nmentions, 0);
+  for (size_t i = 0; i < e->nmentions; i++) {
+    lua_createtable(L, 0, 2);
+    set_int(L, "i", (lua_Integer)e->mentions[i].start + 1);
+    set_int(L, "j", (lua_Integer)e->mentions[i].end);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "mentions");
+  lua_createtable(L, (int)e->nrules, 0);
+  for (size_t i = 0; i < e->nrules; i++) {
+    lua_pushstring(L, e->rules[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "rules");
+}
+
+static int a_entities(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  if (ng_tags_finalize(la->tags) < 0)
+    return luaL_error(L, "out of memory");
+  lua_createtable(L, (int)la->tags->nents, 0);
+  for (size_t i = 0; i < la->tags->nents; i++) {
+    push_entity(L, la->tags->ents[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static int a_entity(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  if (ng_tags_finalize(la->tags) < 0)
+    return luaL_error(L, "out of memory");
+  size_t n;
+  char *k = ng_fold(name, strlen(name), &n);
+  if (!k)
+    return luaL_error(L, "out of memory");
+  for (size_t i = 0; i < la->tags->nents; i++) {
+    const ng_entity *e = la->tags->ents[i];
+    size_t m;
+    char *ek = ng_fold(e->name, strlen(e->name), &m);
+    int hit = ek && strcmp(ek, k) == 0;
+    for (size_t j = 0; !hit && j < e->naliases; j++) {
+      free(ek);
+      ek = ng_fold(e->aliases[j], strlen(e->aliases[j]), &m);
+      hit = ek && strcmp(ek, k) == 0;
+    }
+    free(ek);
+    if (hit) {
+      free(k);
+      push_entity(L, e);
+      return 1;
+    }
+  }
+  free(k);
+  lua_pushnil(L);
+  return 1;
+}
+
+static int a_topics(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  if (ng_tags_finalize(la->tags) < 0)
+    return luaL_error(L, "out of memory");
+  lua_createtable(L, (int)la->tags->ntopics, 0);
+  for (size_t i = 0; i < la->tags->ntopics; i++) {
+    const ng_topic *p = la->tags->topics[i];
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, p->id);
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, p->label);
+    lua_setfield(L, -2, "label");
+    lua_pushnumber(L, p->score);
+    lua_setfield(L, -2, "score");
+    lua_pushstring(L, p->rule);
+    lua_setfield(L, -2, "rule");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static int a_drop_entity(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  int rc = ng_tags_drop_entity(la->tags, luaL_checkstring(L, 2));
+  if (rc < 0)
+    return luaL_error(L, "out of memory");
+  lua_pushboolean(L, rc);
+  return 1;
+}
+
+static int a_drop_topic(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  lua_pushboolean(L, ng_tags_drop_topic(la->tags, luaL_checkstring(L, 2)));
+  return 1;
+}
+
+static int a_set_entity(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  const char *nn = opt_field(L, 3, "name");
+  const char *nt = opt_field(L, 3, "type");
+  int rc = ng_tags_update_entity(la->tags, name, nn, nt);
+  if (rc < 0)
+    return luaL_error(L, "out of memory");
+  lua_pushboolean(L, rc);
+  return 1;
+}
+
+static int a_add_alias(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  int rc = ng_tags_add_alias(la->tags, luaL_checkstring(L, 2), luaL_checkstring(L, 3));
+  if (rc < 0)
+    return luaL_error(L, "out of memory");
+  lua_pushboolean(L, rc);
+  return 1;
+}
+
+static int a_span(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, i >= 1 && j >= i - 1 && (size_t)j <= la->a->text_len, 2,
+                "span outside a.text");
+  size_t fs, fe;
+  ng_article_span(la->a, (uint32_t)(i - 1), (uint32_t)j, &fs, &fe);
+  lua_pushinteger(L, (lua_Integer)fs);
+  lua_pushinteger(L, (lua_Integer)fe);
+  return 2;
+}
+
+static const luaL_Reg article_methods[] = {{"blocks", a_blocks},
+                                           {"paragraphs", a_paragraphs},
+                                           {"headings", a_headings},
+                                           {"sentences", a_sentences},
+                                           {"tokens", a_tokens},
+                                           {"nodes", a_nodes},
+                                           {"tag_entity", a_tag_entity},
+                                           {"tag_topic", a_tag_topic},
+                                           {"entities", a_entities},
+                                           {"entity", a_entity},
+                                           {"topics", a_topics},
+                                           {"drop_entity", a_drop_entity},
+                                           {"drop_topic", a_drop_topic},
+                                           {"set_entity", a_set_entity},
+                                           {"add_alias", a_add_alias},
+                                           {"span", a_span},
+                                           {NULL, NULL}};
+
+static int article_index(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  const char *k = luaL_checkstring(L, 2);
+  lua_getfield(L, lua_upvalueindex(1), k); /* methods */
+  if (!lua_isnil(L, -1))
+    return 1;
+  lua_pop(L, 1);
+  const ng_article *a = la->a;
+  if (strcmp(k, "path") == 0)
+    lua_pushstring(L, a->path);
+  else if (strcmp(k, "title") == 0)
+    lua_pushstring(L, a->title ? a->title : "");
+  else if (strcmp(k, "text") == 0) {
+    if (!cached(L, 1, "text")) {
+      lua_pushlstring(L, a->text, a->text_len);
+      cache(L, 1, "text");
+    }
+  } else if (strcmp(k, "meta") == 0) {
+    if (!cached(L, 1, "meta")) {
+      push_yaml(L, a->meta);
+      cache(L, 1, "meta");
+    }
+  } else if (strcmp(k, "section") == 0 || strcmp(k, "date") == 0) {
+    const char *v = ng_article_meta_str(a, k);
+    if (v)
+      lua_pushstring(L, v);
+    else
+      lua_pushnil(L);
+  } else
+    return luaL_error(L, "article has no field '%s'", k);
+  return 1;
+}
+
+static int article_tostring(lua_State *L) {
+  larticle *la = luaL_checkudata(L, 1, ARTICLE_MT);
+  lua_pushfstring(L, "article(%s)", la->a ? la->a->path : "closed");
+  return 1;
+}
+
+void ng_lapi_push_article(lua_State *L, const ng_article *a, ng_tags *tags) {
+  larticle *la = lua_newuserdatauv(L, sizeof *la, 1);
+  la->a = a;
+  la->tags = tags;
+  lua_newtable(L);
+  lua_setiuservalue(L, -2, 1);
+  luaL_setmetatable(L, ARTICLE_MT);
+}
+
+void ng_lapi_close_article(lua_State *L, int idx) {
+  larticle *la = luaL_testudata(L, idx, ARTICLE_MT);
+  if (!la)
+    return;
+  la->a = NULL;
+  la->tags = NULL;
+  lua_newtable(L);
+  lua_setiuservalue(L, idx, 1);
+}
+
+/* ---- gazetteers ------------------------------------------------------- */
+
+static int gaz_gc(lua_State *L) {
+  lgaz *g = luaL_checkudata(L, 1, GAZ_MT);
+  if (g->owned)
+    ng_gazetteer_free(g->g);
+  g->g = NULL;
+  return 0;
+}
+
+static void push_match(lua_State *L, const char *text, const ng_gaz_match *m) {
+  lua_createtable(L, 0, 6);
+  set_str(L, "text", text + m->start, m->end - m->start);
+  set_int(L, "i", (lua_Integer)m->start + 1);
+  set_int(L, "j", (lua_Integer)m->end);
+  lua_pushstring(L, m->entry->canonical);
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, m->entry->type);
+  lua_setfield(L, -2, "type");
+  lua_pushstring(L, m->entry->kind);
+  lua_setfield(L, -2, "kind");
+  set_int(L, "first_token", (lua_Integer)m->tok_start + 1);
+  set_int(L, "last_token", (lua_Integer)m->tok_end);
+}
+
+/* g:scan(a | string) -> list of matches {i, j, text, name, type, kind} */
+static int gaz_scan(lua_State *L) {
+  lgaz *g = luaL_checkudata(L, 1, GAZ_MT);
+  const char *text;
+  size_t len;
+  const ng_token *toks;
+  size_t ntok;
+  ng_token *own = NULL;
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    text = lua_tolstring(L, 2, &len);
+    ntok = ng_tokenize(text, len, &own);
+    if (ntok == (size_t)-1)
+      return luaL_error(L, "out of memory");
+    toks = own;
+  } else {
+    larticle *la = check_article(L, 2);
+    text = la->a->text;
+    len = la->a->text_len;
+    toks = la->a->toks;
+    ntok = la->a->ntok;
+  }
+  ng_gaz_match *m = NULL;
+  size_t n = ng_gazetteer_scan(g->g, text, len, toks, ntok, &m);
+  free(own);
+  if (n == (size_t)-1)
+    return luaL_error(L, "out of memory");
+  if (!lua_checkstack(L, 4)) {
+    free(m);
+    return luaL_error(L, "out of stack");
+  }
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    push_match(L, text, &m[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  free(m);
+  return 1;
+}
+
+static int gaz_lookup(lua_State *L) {
+  lgaz *g = luaL_checkudata(L, 1, GAZ_MT);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  const ng_gaz_entry *e = ng_gazetteer_lookup(g->g, s, n);
+  if (!e) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushstring(L, e->canonical);
+  lua_pushstring(L, e->type);
+  lua_pushstring(L, e->kind);
+  return 3;
+}
+
+static int gaz_size(lua_State *L) {
+  lgaz *g = luaL_checkudata(L, 1, GAZ_MT);
+  lua_pushinteger(L, (lua_Integer)ng_gazetteer_size(g->g));
+  return 1;
+}
+
+static int gaz_len(lua_State *L) { return gaz_size(L); }
+
+static int opt_flag(lua_State *L, int t, const char *k) {
+  if (lua_type(L, t) != LUA_TTABLE)
+    return 0;
+  lua_getfield(L, t, k);
+  int v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* nutgraf.gazetteer(path [, opts]) or nutgraf.gazetteer(list [, opts]) */
+static int l_gazetteer(lua_State *L) {
+  ng_tagger *t = ng_tagger_of(L);
+  int flags = opt_flag(L, 2, "fold") ? NG_GAZ_FOLD : 0;
+  const char *dtype = "thing";
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    const char *ty = opt_field(L, 2, "type");
+    if (ty)
+      dtype = ty;
+  } else if (!lua_isnoneornil(L, 2))
+    luaL_checktype(L, 2, LUA_TTABLE);
+  lgaz *g = lua_newuserdatauv(L, sizeof *g, 0);
+  g->g = NULL;
+  g->owned = 0;
+  luaL_setmetatable(L, GAZ_MT);
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    char *real = ng_rules_resolve(L, t, lua_tostring(L, 1));
+    ng_error err;
+    g->g = ng_rules_gazetteer(t, real, flags, dtype, &err);
+    free(real);
+    if (!g->g) {
+      char msg[3200];
+      ng_error_format(&err, msg, sizeof msg);
+      return luaL_error(L, "%s", msg);
+    }
+    return 1;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  g->g = ng_gazetteer_new(flags);
+  if (!g->g)
+    return luaL_error(L, "out of memory");
+  g->owned = 1;
+  for (lua_Integer i = 1;; i++) {
+    int ty = lua_rawgeti(L, 1, i);
+    if (ty == LUA_TNIL) {
+      lua_pop(L, 1);
+      break;
+    }
+    const char *surface, *canon, *type = dtype, *kind = "";
+    if (ty == LUA_TSTRING) {
+      surface = canon = lua_tostring(L, -1);
+    } else if (ty == LUA_TTABLE) {
+      int e = lua_gettop(L);
+      surface = opt_field(L, e, "surface");
+      if (!surface) {
+        lua_rawgeti(L, e, 1);
+        surface = lua_tostring(L, -1);
+        lua_pop(L, 1);
+      }
+      canon = opt_field(L, e, "name");
+      const char *ty2 = opt_field(L, e, "type");
+      const char *k2 = opt_field(L, e, "kind");
+      if (!canon)
+        canon = surface;
+      if (ty2)
+        type = ty2;
+      if (k2)
+        kind = k2;
+      if (!surface)
+        return luaL_error(L, "gazetteer entry %d has no surface", (int)i);
+    } else
+      return luaL_error(L, "gazetteer entry %d must be a string or a table", (int)i);
+    if (ng_gazetteer_add(g->g, surface, canon, type, kind) < 0)
+      return luaL_error(L, "out of memory");
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* ---- the nutgraf module ------------------------------------------------ */
+
+static int l_fold(lua_State *L) {
+  size_t n, m;
+  const char *s = luaL_checklstring(L, 1, &n);
+  char *f = ng_fold(s, n, &m);
+  if (!f)
+    return luaL_error(L, "fold: invalid UTF-8 or out of memory");
+  lua_pushlstring(L, f, m);
+  free(f);
+  return 1;
+}
+
+static int l_tokens(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  ng_token *toks = NULL;
+  size_t nt = ng_tokenize(s, n, &toks);
+  if (nt == (size_t)-1)
+    return luaL_error(L, "out of memory");
+  lua_createtable(L, (int)nt, 0);
+  for (size_t i = 0; i < nt; i++) {
+    push_token(L, s, &toks[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  free(toks);
+  return 1;
+}
+
+/* Read a data file beside the rules; pushes its bytes. */
+static void read_data(lua_State *L, const char *path) {
+  ng_tagger *t = ng_tagger_of(L);
+  char *real = ng_rules_resolve(L, t, path);
+  char *data;
+  size_t len;
+  ng_error err;
+  if (ng_read_file(real, (size_t)64 << 20, &data, &len, &err) < 0) {
+    free(real);
+    luaL_error(L, "%s", err.message);
+    return;
+  }
+  free(real);
+  ng_rules_note_data(t, data, len);
+  lua_pushlstring(L, data, len);
+  free(data);
+}
+
+static int each_line(lua_State *L, int tsv) {
+  read_data(L, luaL_checkstring(L, 1));
+  size_t len;
+  const char *s = lua_tolstring(L, -1, &len);
+  lua_newtable(L);
+  lua_Integer n = 0;
+  const char *end = s + len;
+  while (s < end) {
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    const char *le = nl ? nl : end;
+    const char *ce = le > s && le[-1] == '\r' ? le - 1 : le;
+    if (ce > s && *s != '#') {
+      if (!tsv)
+        lua_pushlstring(L, s, (size_t)(ce - s));
+      else {
+        lua_newtable(L);
+        lua_Integer f = 0;
+        const char *p = s;
+        for (;;) {
+          const char *tab = memchr(p, '\t', (size_t)(ce - p));
+          const char *fe = tab ? tab : ce;
+          lua_pushlstring(L, p, (size_t)(fe - p));
+          lua_rawseti(L, -2, ++f);
+          if (!tab)
+            break;
+          p = tab + 1;
+        }
+      }
+      lua_rawseti(L, -2, ++n);
+    }
+    s = nl ? nl + 1 : end;
+  }
+  return 1;
+}
+
+static int l_read_lines(lua_State *L) { return each_line(L, 0); }
+static int l_read_tsv(lua_State *L) { return each_line(L, 1); }
+
+static int l_words(lua_State *L) {
+  each_line(L, 0);
+  lua_newtable(L);
+  for (lua_Integer i = 1; lua_rawgeti(L, -2, i) != LUA_TNIL; i++) {
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+void ng_lapi_open(lua_State *L) {
+  int mod = lua_gettop(L);
+  luaL_newmetatable(L, ARTICLE_MT);
+  luaL_newlib(L, article_methods);
+  lua_pushcclosure(L, article_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, article_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+
+  luaL_newmetatable(L, GAZ_MT);
+  static const luaL_Reg gaz_methods[] = {
+      {"scan", gaz_scan}, {"lookup", gaz_lookup}, {"size", gaz_size}, {NULL, NULL}};
+  luaL_newlib(L, gaz_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, gaz_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, gaz_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+
+  static const luaL_Reg fns[] = {{"gazetteer", l_gazetteer}, {"fold", l_fold},
+                                 {"tokens", l_tokens},       {"read_lines", l_read_lines},
+                                 {"read_tsv", l_read_tsv},   {"words", l_words},
+                                 {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
+  lua_pushstring(L, NG_VERSION_STRING);
+  lua_setfield(L, mod, "version");
+}
+
+/* ---- guarded string matching ------------------------------------------ */
+
+/* Count open-ended repetitions of "anything"-like items ('.', '[^...]',
+ * upper-case classes such as %S). Each one multiplies the worst-case
+ * backtracking by the subject length, and C code cannot be interrupted by
+ * the instruction budget. */
+static int risky_items(const char *p, size_t n) {
+  int k = 0;
+  for (size_t i = 0; i < n;) {
+    size_t item = i;
+    int broad = 0;
+    if (p[i] == '%' && i + 1 < n) {
+      char c = p[i + 1];
+      broad = c == 'S' || c == 'W' || c == 'A' || c == 'D' || c == 'L' || c == 'U' || c == 'P' ||
+              c == 'C';
+      i += 2;
+    } else if (p[i] == '[') {
+      broad = i + 1 < n && p[i + 1] == '^';
+      i++;
+      if (i < n && p[i] == '^')
+        i++;
+      if (i < n && p[i] == ']')
+        i++;
+      while (i < n && p[i] != ']')
+        i += p[i] == '%' ? 2 : 1;
+      i++;
+    } else {
+      broad = p[i] == '.';
+      i++;
+    }
+    (void)item;
+    if (i < n && (p[i] == '*' || p[i] == '-' || p[i] == '+')) {
+      k += broad;
+      i++;
+    }
+  }
+  return k;
+}
+
+static void check_cost(lua_State *L, size_t subject, const char *pat, size_t plen) {
+  int k = risky_items(pat, plen);
+  if (k < 2)
+    return;
+  double cost = pow((double)subject, (double)(k + 1));
+  if (cost > 2e9)
+    luaL_error(L,
+               "pattern '%s' has %d open-ended repetitions: too costly on a %d-byte string "
+               "(match sentence by sentence, or simplify the pattern)",
+               pat, k, (int)subject);
+}
+
+static int guarded(lua_State *L) {
+  size_t sl, pl;
+  luaL_checklstring(L, 1, &sl);
+  const char *p = luaL_checklstring(L, 2, &pl);
+  int plain = lua_toboolean(L, 4) && lua_tointeger(L, lua_upvalueindex(2)) == 1;
+  if (!plain)
+    check_cost(L, sl, p, pl);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+void ng_lapi_guard_string(lua_State *L) {
+  static const char *fns[] = {"find", "match", "gmatch", "gsub"};
+  for (int i = 0; i < 4; i++) {
+    lua_getfield(L, -1, fns[i]);
+    lua_pushinteger(L, i == 0); /* only find has a `plain` argument */
+    lua_pushcclosure(L, guarded, 2);
+    lua_setfield(L, -2, fns[i]);
+  }
+}

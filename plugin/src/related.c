@@ -1,0 +1,1016 @@
+/* related.c — related stories: interned features, per-doc weighted vectors,
+ * an inverted index (feature -> docs) and a dense per-query accumulator.
+ * Scoring and the determinism argument are in related.h. */
+#include "related.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "util.h"
+
+/* ---- String arena: keys, labels, paths; freed all at once ---- */
+
+typedef struct chunk {
+  struct chunk *next;
+  size_t used, cap;
+  char data[];
+} chunk;
+
+typedef struct arena {
+  chunk *head;
+} arena;
+
+static char *arena_strndup(arena *a, const char *s, size_t n) {
+  chunk *c = a->head;
+  if (!c || c->cap - c->used < n + 1) {
+    size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+    c = ng_malloc(sizeof *c + cap);
+    if (!c)
+      return NULL;
+    c->next = a->head;
+    c->used = 0;
+    c->cap = cap;
+    a->head = c;
+  }
+  char *d = c->data + c->used;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  c->used += n + 1;
+  return d;
+}
+
+static void arena_free(arena *a) {
+  for (chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  a->head = NULL;
+}
+
+/* ---- Open-addressing string table: (tag, string) -> dense index ---- */
+
+typedef struct strent {
+  uint64_t hash;
+  const char *s; /* in the arena */
+  uint32_t tag;
+} strent;
+
+typedef struct strtab {
+  strent *ent;
+  uint32_t n, cap;   /* entries */
+  uint32_t *slot;    /* index + 1, 0 = empty */
+  uint32_t nslot;    /* power of two */
+} strtab;
+
+static uint64_t str_hash(uint32_t tag, const char *s, size_t n) { return XXH3_64bits_withSeed(s, n, tag); }
+
+static int strtab_grow(strtab *t) {
+  uint32_t ns = t->nslot ? t->nslot * 2 : 64;
+  uint32_t *slot = ng_calloc(ns, sizeof *slot);
+  if (!slot)
+    return -1;
+  for (uint32_t i = 0; i < t->n; i++) {
+    uint32_t h = (uint32_t)t->ent[i].hash & (ns - 1);
+    while (slot[h])
+      h = (h + 1) & (ns - 1);
+    slot[h] = i + 1;
+  }
+  free(t->slot);
+  t->slot = slot;
+  t->nslot = ns;
+  return 0;
+}
+
+/* Index of (tag, s) or UINT32_MAX. *pos gets the slot to insert at. */
+static uint32_t strtab_find(const strtab *t, uint32_t tag, const char *s, size_t n, uint64_t h,
+                            uint32_t *pos) {
+  if (!t->nslot) {
+    *pos = 0;
+    return UINT32_MAX;
+  }
+  uint32_t i = (uint32_t)h & (t->nslot - 1);
+  for (; t->slot[i]; i = (i + 1) & (t->nslot - 1)) {
+    const strent *e = &t->ent[t->slot[i] - 1];
+    if (e->hash == h && e->tag == tag && strncmp(e->s, s, n) == 0 && e->s[n] == '\0')
+      return t->slot[i] - 1;
+  }
+  *pos = i;
+  return UINT32_MAX;
+}
+
+/* Find or add; returns the index (and *added) or UINT32_MAX on OOM. */
+static uint32_t strtab_intern(strtab *t, arena *a, uint32_t tag, const char *s, size_t n,
+                              int *added) {
+  uint64_t h = str_hash(tag, s, n);
+  uint32_t pos;
+  uint32_t i = strtab_find(t, tag, s, n, h, &pos);
+  *added = 0;
+  if (i != UINT32_MAX)
+    return i;
+  if (t->n == UINT32_MAX - 1)
+    return UINT32_MAX;
+  if ((uint64_t)(t->n + 1) * 2 > t->nslot) {
+    if (strtab_grow(t) < 0)
+      return UINT32_MAX;
+    strtab_find(t, tag, s, n, h, &pos);
+  }
+  if (t->n == t->cap) {
+    uint32_t nc = t->cap ? t->cap * 2 : 64;
+    strent *e = ng_realloc(t->ent, (size_t)nc * sizeof *e);
+    if (!e)
+      return UINT32_MAX;
+    t->ent = e;
+    t->cap = nc;
+  }
+  char *copy = arena_strndup(a, s, n);
+  if (!copy)
+    return UINT32_MAX;
+  t->ent[t->n] = (strent){h, copy, tag};
+  t->slot[pos] = t->n + 1;
+  *added = 1;
+  return t->n++;
+}
+
+static void strtab_free(strtab *t) {
+  free(t->ent);
+  free(t->slot);
+  memset(t, 0, sizeof *t);
+}
+
+/* ---- The site ---- */
+
+typedef struct feat {
+  const char *label; /* arena; the key when none given */
+  uint32_t label_doc;
+  uint32_t df;    /* docs having the feature (any weight) */
+  uint32_t npost; /* postings after cut / term selection */
+  uint32_t post;  /* first posting */
+  float idf;
+  uint8_t cut;
+} feat;
+
+typedef struct rawf {
+  uint32_t f;
+  float w; /* weight, or tf for terms */
+} rawf;
+
+typedef struct vent {
+  uint32_t f;
+  float u;
+} vent;
+
+typedef struct doc {
+  const char *path, *title, *url, *section; /* arena */
+  int64_t date;
+  uint32_t sid; /* section id + 1, 0 = none */
+  uint32_t nraw, craw;
+  rawf *raw;
+  uint32_t nman, cman;
+  const char **man; /* hand-link targets (arena) */
+} doc;
+
+typedef struct result {
+  size_t nlinks, nmissing;
+  ng_related_link *links;
+  const char **missing;
+} result;
+
+struct ng_related {
+  ng_related_opts o;
+  arena ar;
+  strtab feats; /* tag = kind */
+  feat *fv;     /* parallel to feats.ent */
+  uint32_t fcap;
+  strtab paths; /* tag 0; index = doc id */
+  strtab sections;
+  doc *docs;
+  uint32_t ndocs, cdocs;
+  int computed;
+  /* compute state */
+  uint32_t *voff; /* doc vectors: vec[voff[d] .. voff[d+1]) */
+  vent *vec;
+  vent *posts; /* (doc, u) */
+  uint32_t *prank; /* rank of doc in path order */
+  result *res;
+};
+
+void ng_related_opts_default(ng_related_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->count = 5;
+  o->min_score = 0.05;
+  o->half_life_days = 365;
+  o->recency_floor = 0;
+  o->weight[NG_FEAT_ENTITY] = 1.0;
+  o->weight[NG_FEAT_TOPIC] = 0.5;
+  o->weight[NG_FEAT_TERM] = 1.0;
+  o->section_boost = 0;
+  o->df_cap = 0.05;
+  o->df_floor = 20;
+  o->terms_per_doc = 20;
+  o->min_phrase_tf = 2;
+  o->max_reasons = 0;
+}
+
+const char *ng_feature_kind_name(ng_feature_kind k) {
+  switch (k) {
+  case NG_FEAT_ENTITY:
+    return "entity";
+  case NG_FEAT_TOPIC:
+    return "topic";
+  case NG_FEAT_TERM:
+    return "term";
+  default:
+    return "?";
+  }
+}
+
+static int bad_double(double x) { return !isfinite(x) || x < 0; }
+
+ng_related *ng_related_new(const ng_related_opts *o, ng_error *err) {
+  ng_related_opts d;
+  ng_related_opts_default(&d);
+  if (o)
+    d = *o;
+  double wsum = 0;
+  int bad = bad_double(d.min_score) || !isfinite(d.half_life_days) || bad_double(d.recency_floor) ||
+            d.recency_floor > 1 || bad_double(d.section_boost) || !isfinite(d.df_cap) ||
+            d.count > 100000;
+  for (int k = 0; k < NG_FEAT_KINDS; k++) {
+    bad |= bad_double(d.weight[k]);
+    wsum += d.weight[k];
+  }
+  if (bad || !(wsum > 0)) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0,
+                 "related: invalid options (weights, scores and factors must be finite and >= 0, "
+                 "some weight > 0, recency_floor <= 1)");
+    return NULL;
+  }
+  ng_related *r = ng_calloc(1, sizeof *r);
+  if (!r) {
+    ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "related: out of memory");
+    return NULL;
+  }
+  r->o = d;
+  return r;
+}
+
+void ng_related_free(ng_related *r) {
+  if (!r)
+    return;
+  for (uint32_t i = 0; i < r->ndocs; i++) {
+    free(r->docs[i].raw);
+    free(r->docs[i].man);
+  }
+  if (r->res)
+    for (uint32_t i = 0; i < r->ndocs; i++)
+      free(r->res[i].links); /* one block with reasons and missing */
+  free(r->res);
+  free(r->docs);
+  free(r->fv);
+  free(r->voff);
+  free(r->vec);
+  free(r->posts);
+  free(r->prank);
+  strtab_free(&r->feats);
+  strtab_free(&r->paths);
+  strtab_free(&r->sections);
+  arena_free(&r->ar);
+  free(r);
+}
+
+static int oom(ng_error *err) {
+  ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "related: out of memory");
+  return -1;
+}
+
+static int check_open(ng_related *r, ng_error *err) {
+  if (r->computed) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: already computed");
+    return -1;
+  }
+  return 0;
+}
+
+static const char *dup_or_empty(arena *a, const char *s) {
+  return arena_strndup(a, s ? s : "", s ? strlen(s) : 0);
+}
+
+uint32_t ng_related_add_doc(ng_related *r, const char *path, const char *title, const char *url,
+                            int64_t date_unix, const char *section, ng_error *err) {
+  if (check_open(r, err) < 0)
+    return NG_RELATED_NONE;
+  if (!path) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: document without a path");
+    return NG_RELATED_NONE;
+  }
+  size_t pl = strlen(path);
+  uint32_t pos;
+  if (strtab_find(&r->paths, 0, path, pl, str_hash(0, path, pl), &pos) != UINT32_MAX) {
+    ng_error_set(err, NG_ERR_USAGE, path, 0, 0, "related: duplicate document path");
+    return NG_RELATED_NONE;
+  }
+  if (r->ndocs >= UINT32_MAX - 1) {
+    ng_error_set(err, NG_ERR_LIMIT, path, 0, 0, "related: too many documents");
+    return NG_RELATED_NONE;
+  }
+  if (r->ndocs == r->cdocs) {
+    uint32_t nc = r->cdocs ? r->cdocs * 2 : 64;
+    doc *d = ng_realloc(r->docs, (size_t)nc * sizeof *d);
+    if (!d)
+      return oom(err), NG_RELATED_NONE;
+    r->docs = d;
+    r->cdocs = nc;
+  }
+  doc d = {0};
+  d.date = date_unix;
+  d.title = dup_or_empty(&r->ar, title);
+  d.url = dup_or_empty(&r->ar, url);
+  d.section = dup_or_empty(&r->ar, section);
+  if (!d.title || !d.url || !d.section)
+    return oom(err), NG_RELATED_NONE;
+  if (section && *section) {
+    int added;
+    uint32_t s = strtab_intern(&r->sections, &r->ar, 0, section, strlen(section), &added);
+    if (s == UINT32_MAX)
+      return oom(err), NG_RELATED_NONE;
+    d.sid = s + 1;
+  }
+  int added;
+  uint32_t id = strtab_intern(&r->paths, &r->ar, 0, path, pl, &added);
+  if (id == UINT32_MAX)
+    return oom(err), NG_RELATED_NONE;
+  d.path = r->paths.ent[id].s;
+  r->docs[id] = d;
+  r->ndocs = id + 1;
+  return id;
+}
+
+static int check_doc(ng_related *r, uint32_t d, ng_error *err) {
+  if (check_open(r, err) < 0)
+    return -1;
+  if (d >= r->ndocs) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: no document %u", (unsigned)d);
+    return -1;
+  }
+  return 0;
+}
+
+/* Intern a feature; sets its label (the label of the doc with the smallest
+ * path wins, so the choice does not depend on insertion order). */
+static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, const char *key,
+                            size_t klen, const char *label) {
+  if (r->feats.n >= r->fcap) { /* room first: nothing to undo on OOM */
+    uint32_t nc = r->fcap ? r->fcap * 2 : 64;
+    feat *fv = ng_realloc(r->fv, (size_t)nc * sizeof *fv);
+    if (!fv)
+      return UINT32_MAX;
+    r->fv = fv;
+    r->fcap = nc;
+  }
+  int added;
+  uint32_t f = strtab_intern(&r->feats, &r->ar, (uint32_t)kind, key, klen, &added);
+  if (f == UINT32_MAX)
+    return f;
+  feat *ft = &r->fv[f];
+  const char *k = r->feats.ent[f].s;
+  if (added) {
+    memset(ft, 0, sizeof *ft);
+    ft->label = k;
+    ft->label_doc = d;
+  } else if (d == ft->label_doc || strcmp(r->docs[d].path, r->docs[ft->label_doc].path) >= 0) {
+    return f;
+  }
+  ft->label_doc = d;
+  const char *want = label ? label : k;
+  if (strcmp(want, ft->label) != 0) {
+    const char *l = want == k ? k : arena_strndup(&r->ar, want, strlen(want));
+    if (!l)
+      return UINT32_MAX;
+    ft->label = l;
+  }
+  return f;
+}
+
+static int push_raw(doc *dc, uint32_t f, float w) {
+  if (dc->nraw == dc->craw) {
+    uint32_t nc = dc->craw ? dc->craw * 2 : 16;
+    rawf *n = ng_realloc(dc->raw, (size_t)nc * sizeof *n);
+    if (!n)
+      return -1;
+    dc->raw = n;
+    dc->craw = nc;
+  }
+  dc->raw[dc->nraw++] = (rawf){f, w};
+  return 0;
+}
+
+int ng_related_add_feature(ng_related *r, uint32_t d, ng_feature_kind kind, const char *key,
+                           const char *label, double weight, ng_error *err) {
+  if (check_doc(r, d, err) < 0)
+    return -1;
+  if ((int)kind < 0 || kind >= NG_FEAT_KINDS || !key || !isfinite(weight) || !(weight > 0) ||
+      weight > 3e38) {
+    ng_error_set(err, NG_ERR_USAGE, r->docs[d].path, 0, 0,
+                 "related: bad feature (kind %d, key %s, weight %g)", (int)kind,
+                 key ? key : "(null)", weight);
+    return -1;
+  }
+  uint32_t f = intern_feat(r, d, kind, key, strlen(key), label);
+  if (f == UINT32_MAX || push_raw(&r->docs[d], f, (float)weight) < 0)
+    return oom(err);
+  return 0;
+}
+
+int ng_related_add_terms(ng_related *r, uint32_t d, const ng_term *terms, size_t n,
+                         ng_error *err) {
+  if (check_doc(r, d, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (!terms[i].term || terms[i].tf == 0) {
+      ng_error_set(err, NG_ERR_USAGE, r->docs[d].path, 0, 0, "related: bad term #%zu", i);
+      return -1;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    const char *t = terms[i].term;
+    if (terms[i].tf < r->o.min_phrase_tf && strchr(t, ' '))
+      continue;
+    uint32_t f = intern_feat(r, d, NG_FEAT_TERM, t, strlen(t), NULL);
+    uint32_t tf = terms[i].tf > (1u << 24) ? (1u << 24) : terms[i].tf;
+    if (f == UINT32_MAX || push_raw(&r->docs[d], f, (float)tf) < 0)
+      return oom(err);
+  }
+  return 0;
+}
+
+int ng_related_add_manual(ng_related *r, uint32_t d, const char *target, ng_error *err) {
+  if (check_doc(r, d, err) < 0)
+    return -1;
+  if (!target) {
+    ng_error_set(err, NG_ERR_USAGE, r->docs[d].path, 0, 0, "related: NULL link target");
+    return -1;
+  }
+  doc *dc = &r->docs[d];
+  if (dc->nman == dc->cman) {
+    uint32_t nc = dc->cman ? dc->cman * 2 : 4;
+    const char **m = ng_realloc(dc->man, (size_t)nc * sizeof *m);
+    if (!m)
+      return oom(err);
+    dc->man = m;
+    dc->cman = nc;
+  }
+  const char *t = arena_strndup(&r->ar, target, strlen(target));
+  if (!t)
+    return oom(err);
+  dc->man[dc->nman++] = t;
+  return 0;
+}
+
+/* ---- Compute ---- */
+
+static int rawf_id_cmp(const void *a, const void *b) {
+  uint32_t x = ((const rawf *)a)->f, y = ((const rawf *)b)->f;
+  return (x > y) - (x < y);
+}
+
+/* Canonical feature order: kind, key hash, key. Independent of ids. */
+static int canon_cmp(const ng_related *r, uint32_t a, uint32_t b) {
+  if (a == b)
+    return 0;
+  const strent *x = &r->feats.ent[a], *y = &r->feats.ent[b];
+  if (x->tag != y->tag)
+    return x->tag < y->tag ? -1 : 1;
+  if (x->hash != y->hash)
+    return x->hash < y->hash ? -1 : 1;
+  return strcmp(x->s, y->s);
+}
+
+/* Scratch entry for building one doc's vector. */
+typedef struct sel {
+  uint32_t f;
+  double x;
+} sel;
+
+static int sel_canon_cmp(const void *a, const void *b, void *ctx) {
+  return canon_cmp(ctx, ((const sel *)a)->f, ((const sel *)b)->f);
+}
+
+static int sel_score_cmp(const void *a, const void *b, void *ctx) {
+  const sel *x = a, *y = b;
+  if (x->x != y->x)
+    return x->x > y->x ? -1 : 1;
+  return canon_cmp(ctx, x->f, y->f);
+}
+
+static int prank_cmp(const void *a, const void *b, void *ctx) {
+  const ng_related *r = ctx;
+  return strcmp(r->docs[*(const uint32_t *)a].path, r->docs[*(const uint32_t *)b].path);
+}
+
+/* Dedupe raw features (max weight; tf adds up), count df. */
+static void merge_raw(ng_related *r, doc *dc) {
+  if (!dc->nraw)
+    return;
+  qsort(dc->raw, dc->nraw, sizeof *dc->raw, rawf_id_cmp);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < dc->nraw; i++) {
+    rawf x = dc->raw[i];
+    if (n && dc->raw[n - 1].f == x.f) {
+      rawf *p = &dc->raw[n - 1];
+      if (r->feats.ent[x.f].tag == NG_FEAT_TERM)
+        p->w += x.w;
+      else if (x.w > p->w)
+        p->w = x.w;
+    } else {
+      dc->raw[n++] = x;
+    }
+  }
+  dc->nraw = n;
+  for (uint32_t i = 0; i < n; i++)
+    r->fv[dc->raw[i].f].df++;
+}
+
+/* Build the weighted, normalized vector of one doc into *v (canonical
+ * order; only features another doc can share). Frees the raw list. */
+static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
+  size_t nt = 0, nterm = 0;
+  for (uint32_t i = 0; i < dc->nraw; i++) {
+    const feat *ft = &r->fv[dc->raw[i].f];
+    if (ft->cut)
+      continue;
+    if (r->feats.ent[dc->raw[i].f].tag == NG_FEAT_TERM) {
+      if (ft->df >= 2)
+        terms[nterm++] = (sel){dc->raw[i].f, (1.0 + log(dc->raw[i].w)) * ft->idf};
+    } else {
+      tmp[nt++] = (sel){dc->raw[i].f, dc->raw[i].w * (double)ft->idf};
+    }
+  }
+  if (nterm > r->o.terms_per_doc) {
+    qsort_r(terms, nterm, sizeof *terms, sel_score_cmp, r);
+    nterm = r->o.terms_per_doc;
+  }
+  memcpy(tmp + nt, terms, nterm * sizeof *terms);
+  nt += nterm;
+  qsort_r(tmp, nt, sizeof *tmp, sel_canon_cmp, r);
+  double norm[NG_FEAT_KINDS] = {0}, wsum = 0;
+  for (size_t i = 0; i < nt; i++)
+    norm[r->feats.ent[tmp[i].f].tag] += tmp[i].x * tmp[i].x;
+  for (int k = 0; k < NG_FEAT_KINDS; k++)
+    wsum += r->o.weight[k];
+  double scale[NG_FEAT_KINDS];
+  for (int k = 0; k < NG_FEAT_KINDS; k++)
+    scale[k] = norm[k] > 0 ? sqrt(r->o.weight[k] / wsum) / sqrt(norm[k]) : 0;
+  size_t n = 0;
+  for (size_t i = 0; i < nt; i++) {
+    double u = tmp[i].x * scale[r->feats.ent[tmp[i].f].tag];
+    if (r->fv[tmp[i].f].df >= 2 && u > 0)
+      tmp[n++] = (sel){tmp[i].f, u};
+  }
+  free(dc->raw);
+  dc->raw = NULL;
+  dc->nraw = dc->craw = 0;
+  return n;
+}
+
+typedef struct cand {
+  uint32_t doc;
+  double score;
+} cand;
+
+typedef struct worker {
+  ng_related *r;
+  atomic_uint *next;
+  atomic_int *failed;
+  double *acc;
+  uint32_t *stamp, *touched;
+  cand *top;
+  pthread_t tid;
+  int started;
+} worker;
+
+/* Rank order: score desc, date newer first (unknown last), path. */
+static int better(const ng_related *r, const cand *a, const cand *b) {
+  if (a->score != b->score)
+    return a->score > b->score;
+  int64_t da = r->docs[a->doc].date, db = r->docs[b->doc].date;
+  if (da != db) {
+    if (da == NG_DATE_UNKNOWN)
+      return 0;
+    if (db == NG_DATE_UNKNOWN)
+      return 1;
+    return da > db;
+  }
+  return r->prank[a->doc] < r->prank[b->doc];
+}
+
+static double pair_factor(const ng_related *r, const doc *a, const doc *b) {
+  double f = 1;
+  if (r->o.half_life_days > 0) {
+    double days;
+    if (a->date == NG_DATE_UNKNOWN || b->date == NG_DATE_UNKNOWN)
+      days = r->o.half_life_days;
+    else
+      days = fabs((double)a->date - (double)b->date) / 86400.0;
+    f = r->o.recency_floor + (1 - r->o.recency_floor) * exp2(-days / r->o.half_life_days);
+    if (f > 1) /* rounding; the pruning bound relies on f <= 1 */
+      f = 1;
+  }
+  if (a->sid && a->sid == b->sid)
+    f *= 1 + r->o.section_boost;
+  return f;
+}
+
+/* Shared features of a and b in canonical order; fills reasons (if rs) and
+ * returns the raw overlap, summed in the same order as the accumulator. */
+static double overlap(const ng_related *r, uint32_t a, uint32_t b, ng_related_reason *rs,
+                      size_t *nrs, double factor) {
+  const vent *x = r->vec + r->voff[a], *xe = r->vec + r->voff[a + 1];
+  const vent *y = r->vec + r->voff[b], *ye = r->vec + r->voff[b + 1];
+  double sum = 0;
+  size_t n = 0;
+  while (x < xe && y < ye) {
+    int c = canon_cmp(r, x->f, y->f);
+    if (c < 0) {
+      x++;
+    } else if (c > 0) {
+      y++;
+    } else {
+      double p = (double)x->u * (double)y->u;
+      sum += p;
+      if (rs) {
+        const strent *e = &r->feats.ent[x->f];
+        rs[n++] = (ng_related_reason){(ng_feature_kind)e->tag, e->s, r->fv[x->f].label,
+                                      p * factor};
+      }
+      x++;
+      y++;
+    }
+  }
+  if (nrs)
+    *nrs = n;
+  return sum;
+}
+
+static int reason_cmp(const void *a, const void *b) {
+  const ng_related_reason *x = a, *y = b;
+  if (x->contribution != y->contribution)
+    return x->contribution > y->contribution ? -1 : 1;
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  return strcmp(x->key, y->key);
+}
+
+static size_t count_shared(const ng_related *r, uint32_t a, uint32_t b) {
+  size_t n;
+  const vent *x = r->vec + r->voff[a], *xe = r->vec + r->voff[a + 1];
+  const vent *y = r->vec + r->voff[b], *ye = r->vec + r->voff[b + 1];
+  for (n = 0; x < xe && y < ye;) {
+    int c = canon_cmp(r, x->f, y->f);
+    if (c == 0)
+      n++;
+    x += c <= 0;
+    y += c >= 0;
+  }
+  return n;
+}
+
+/* Resolve a's hand links: ids into man[], unresolved targets into miss[]. */
+static void resolve_manual(const ng_related *r, uint32_t a, uint32_t *man, size_t *nman,
+                           const char **miss, size_t *nmiss) {
+  const doc *dc = &r->docs[a];
+  *nman = *nmiss = 0;
+  for (uint32_t i = 0; i < dc->nman; i++) {
+    const char *t = dc->man[i];
+    size_t tl = strlen(t);
+    uint32_t pos;
+    uint32_t id = strtab_find(&r->paths, 0, t, tl, str_hash(0, t, tl), &pos);
+    if (id == a)
+      continue;
+    if (id == UINT32_MAX) {
+      miss[(*nmiss)++] = t;
+      continue;
+    }
+    int seen = 0;
+    for (size_t j = 0; j < *nman && !seen; j++)
+      seen = man[j] == id;
+    if (!seen)
+      man[(*nman)++] = id;
+  }
+}
+
+static int query(worker *w, uint32_t a) {
+  ng_related *r = w->r;
+  const ng_related_opts *o = &r->o;
+  const doc *da = &r->docs[a];
+  size_t ntouched = 0;
+  uint32_t stamp = a + 1;
+  for (uint32_t i = r->voff[a]; i < r->voff[a + 1]; i++) {
+    const vent *q = &r->vec[i];
+    const feat *ft = &r->fv[q->f];
+    if (ft->npost < 2)
+      continue;
+    for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
+      uint32_t b = p->f;
+      if (w->stamp[b] != stamp) {
+        w->stamp[b] = stamp;
+        w->acc[b] = 0;
+        w->touched[ntouched++] = b;
+      }
+      w->acc[b] += (double)q->u * (double)p->u;
+    }
+  }
+  /* Hand links, then the automatic top list. */
+  size_t cman = da->nman;
+  uint32_t *man = NULL;
+  const char **miss = NULL;
+  size_t nman = 0, nmiss = 0;
+  if (cman) {
+    man = ng_malloc(cman * sizeof *man);
+    miss = ng_malloc(cman * sizeof *miss);
+    if (!man || !miss) {
+      free(man);
+      free(miss);
+      return -1;
+    }
+    resolve_manual(r, a, man, &nman, miss, &nmiss);
+  }
+  size_t want = o->count > nman ? o->count - nman : 0, ntop = 0;
+  double maxf = 1 + o->section_boost;
+  for (size_t i = 0; i < ntouched && want; i++) {
+    uint32_t b = w->touched[i];
+    if (b == a)
+      continue;
+    double bound = w->acc[b] * maxf;
+    if (bound < o->min_score || (ntop == want && bound < w->top[ntop - 1].score))
+      continue;
+    int isman = 0;
+    for (size_t j = 0; j < nman && !isman; j++)
+      isman = man[j] == b;
+    if (isman)
+      continue;
+    cand c = {b, w->acc[b] * pair_factor(r, da, &r->docs[b])};
+    if (c.score < o->min_score || !(c.score > 0))
+      continue;
+    if (ntop == want && !better(r, &c, &w->top[ntop - 1]))
+      continue;
+    size_t j = ntop < want ? ntop++ : ntop - 1;
+    while (j > 0 && better(r, &c, &w->top[j - 1])) {
+      w->top[j] = w->top[j - 1];
+      j--;
+    }
+    w->top[j] = c;
+  }
+  /* One block: links, reasons, missing targets. */
+  size_t nl = nman + ntop, nrs = 0;
+  for (size_t i = 0; i < nl; i++) {
+    uint32_t b = i < nman ? man[i] : w->top[i - nman].doc;
+    nrs += count_shared(r, a, b);
+  }
+  result *res = &r->res[a];
+  if (nl || nmiss) {
+    size_t bytes = nl * sizeof(ng_related_link) + nrs * sizeof(ng_related_reason) +
+                   nmiss * sizeof(const char *);
+    char *blk = ng_malloc(bytes);
+    if (!blk) {
+      free(man);
+      free(miss);
+      return -1;
+    }
+    ng_related_link *links = (ng_related_link *)blk;
+    ng_related_reason *rs = (ng_related_reason *)(links + nl);
+    const char **ms = (const char **)(rs + nrs);
+    for (size_t i = 0; i < nl; i++) {
+      uint32_t b = i < nman ? man[i] : w->top[i - nman].doc;
+      double f = pair_factor(r, da, &r->docs[b]);
+      size_t n;
+      double sum = overlap(r, a, b, rs, &n, f);
+      qsort(rs, n, sizeof *rs, reason_cmp);
+      links[i] = (ng_related_link){b, sum * f, i < nman, n, rs};
+      if (o->max_reasons && links[i].nshared > o->max_reasons)
+        links[i].nshared = o->max_reasons;
+      rs += n;
+    }
+    if (nmiss)
+      memcpy(ms, miss, nmiss * sizeof *ms);
+    res->links = links;
+    res->nlinks = nl;
+    res->missing = ms;
+    res->nmissing = nmiss;
+  }
+  free(man);
+  free(miss);
+  return 0;
+}
+
+static void *work(void *arg) {
+  worker *w = arg;
+  ng_related *r = w->r;
+  enum { CHUNK = 64 };
+  for (;;) {
+    if (atomic_load(w->failed))
+      break;
+    unsigned start = atomic_fetch_add(w->next, CHUNK);
+    if (start >= r->ndocs)
+      break;
+    unsigned end = start + CHUNK < r->ndocs ? start + CHUNK : r->ndocs;
+    for (unsigned a = start; a < end; a++) {
+      if (query(w, a) < 0) {
+        atomic_store(w->failed, 1);
+        break;
+      }
+    }
+  }
+  return NULL;
+}
+
+static int build_index(ng_related *r) {
+  uint32_t N = r->ndocs, nf = r->feats.n;
+  const ng_related_opts *o = &r->o;
+  size_t maxraw = 0;
+  for (uint32_t d = 0; d < N; d++) {
+    merge_raw(r, &r->docs[d]);
+    if (r->docs[d].nraw > maxraw)
+      maxraw = r->docs[d].nraw;
+  }
+  double limit = (double)o->df_floor;
+  int capping = o->df_cap > 0 && o->df_cap < 1;
+  if (capping && o->df_cap * N > limit)
+    limit = o->df_cap * N;
+  for (uint32_t f = 0; f < nf; f++) {
+    feat *ft = &r->fv[f];
+    ft->idf = ft->df ? (float)log(1.0 + (double)N / ft->df) : 0;
+    ft->cut = capping && ft->df > limit;
+  }
+  /* Vectors. */
+  sel *tmp = ng_malloc((maxraw + 1) * sizeof *tmp);
+  sel *terms = ng_malloc((maxraw + 1) * sizeof *terms);
+  r->voff = ng_malloc(((size_t)N + 1) * sizeof *r->voff);
+  size_t cap = N ? N * 16u : 1, len = 0;
+  r->vec = ng_malloc(cap * sizeof *r->vec);
+  if (!tmp || !terms || !r->voff || !r->vec) {
+    free(tmp);
+    free(terms);
+    return -1;
+  }
+  for (uint32_t d = 0; d < N; d++) {
+    size_t n = build_vector(r, &r->docs[d], tmp, terms);
+    if (len + n > UINT32_MAX) {
+      free(tmp);
+      free(terms);
+      return -1;
+    }
+    if (len + n > cap) {
+      while (len + n > cap)
+        cap *= 2;
+      vent *v = ng_realloc(r->vec, cap * sizeof *v);
+      if (!v) {
+        free(tmp);
+        free(terms);
+        return -1;
+      }
+      r->vec = v;
+    }
+    r->voff[d] = (uint32_t)len;
+    for (size_t i = 0; i < n; i++)
+      r->vec[len++] = (vent){tmp[i].f, (float)tmp[i].x};
+  }
+  r->voff[N] = (uint32_t)len;
+  free(tmp);
+  free(terms);
+  /* Postings, grouped by feature, in doc id order within a feature. */
+  for (size_t i = 0; i < len; i++)
+    r->fv[r->vec[i].f].npost++;
+  uint32_t off = 0;
+  for (uint32_t f = 0; f < nf; f++) {
+    r->fv[f].post = off;
+    off += r->fv[f].npost;
+    r->fv[f].npost = 0;
+  }
+  r->posts = ng_malloc((len ? len : 1) * sizeof *r->posts);
+  if (!r->posts)
+    return -1;
+  for (uint32_t d = 0; d < N; d++)
+    for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++) {
+      feat *ft = &r->fv[r->vec[i].f];
+      r->posts[ft->post + ft->npost++] = (vent){d, r->vec[i].u};
+    }
+  /* Path ranks for tie breaks. */
+  uint32_t *order = ng_malloc(((size_t)N + 1) * sizeof *order);
+  r->prank = ng_malloc(((size_t)N + 1) * sizeof *r->prank);
+  if (!order || !r->prank) {
+    free(order);
+    return -1;
+  }
+  for (uint32_t d = 0; d < N; d++)
+    order[d] = d;
+  qsort_r(order, N, sizeof *order, prank_cmp, r);
+  for (uint32_t i = 0; i < N; i++)
+    r->prank[order[i]] = i;
+  free(order);
+  return 0;
+}
+
+int ng_related_compute(ng_related *r, int threads, ng_error *err) {
+  if (check_open(r, err) < 0)
+    return -1;
+  r->computed = 1;
+  uint32_t N = r->ndocs;
+  if (build_index(r) < 0)
+    return oom(err);
+  r->res = ng_calloc((size_t)N + 1, sizeof *r->res);
+  if (!r->res)
+    return oom(err);
+  if (threads <= 0) {
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = c > 0 ? (int)c : 1;
+  }
+  if (threads > 64)
+    threads = 64;
+  if ((uint32_t)threads > N / 64 + 1)
+    threads = (int)(N / 64 + 1);
+  atomic_uint next = 0;
+  atomic_int failed = 0;
+  worker *ws = ng_calloc((size_t)threads, sizeof *ws);
+  if (!ws)
+    return oom(err);
+  int ok = 1;
+  for (int t = 0; t < threads && ok; t++) {
+    worker *w = &ws[t];
+    w->r = r;
+    w->next = &next;
+    w->failed = &failed;
+    w->acc = ng_malloc(((size_t)N + 1) * sizeof *w->acc);
+    w->stamp = ng_calloc((size_t)N + 1, sizeof *w->stamp);
+    w->touched = ng_malloc(((size_t)N + 1) * sizeof *w->touched);
+    w->top = ng_malloc((r->o.count + 1) * sizeof *w->top);
+    ok = w->acc && w->stamp && w->touched && w->top;
+  }
+  if (ok) {
+    /* Threads that fail to start just leave more work to the others. */
+    for (int t = 1; t < threads; t++)
+      ws[t].started = pthread_create(&ws[t].tid, NULL, work, &ws[t]) == 0;
+    work(&ws[0]);
+    for (int t = 1; t < threads; t++)
+      if (ws[t].started)
+        pthread_join(ws[t].tid, NULL);
+  }
+  for (int t = 0; t < threads; t++) {
+    free(ws[t].acc);
+    free(ws[t].stamp);
+    free(ws[t].touched);
+    free(ws[t].top);
+  }
+  free(ws);
+  if (!ok || atomic_load(&failed)) {
+    for (uint32_t i = 0; i < N; i++)
+      free(r->res[i].links);
+    free(r->res);
+    r->res = NULL;
+    return oom(err);
+  }
+  return 0;
+}
+
+/* ---- Accessors ---- */
+
+size_t ng_related_links(const ng_related *r, uint32_t d, const ng_related_link **out) {
+  *out = NULL;
+  if (!r->res || d >= r->ndocs)
+    return 0;
+  *out = r->res[d].links;
+  return r->res[d].nlinks;
+}
+
+size_t ng_related_missing(const ng_related *r, uint32_t d, const char *const **out) {
+  *out = NULL;
+  if (!r->res || d >= r->ndocs)
+    return 0;
+  *out = r->res[d].missing;
+  return r->res[d].nmissing;
+}
+
+size_t ng_related_count(const ng_related *r) { return r->ndocs; }
+
+uint32_t ng_related_find(const ng_related *r, const char *path) {
+  if (!path)
+    return NG_RELATED_NONE;
+  size_t n = strlen(path);
+  uint32_t pos;
+  uint32_t id = strtab_find(&r->paths, 0, path, n, str_hash(0, path, n), &pos);
+  return id == UINT32_MAX ? NG_RELATED_NONE : id;
+}
+
+#define DOC_FIELD(name, field, type, none)                                                         \
+  type ng_related_doc_##name(const ng_related *r, uint32_t d) {                                   \
+    return d < r->ndocs ? r->docs[d].field : none;                                                 \
+  }
+DOC_FIELD(path, path, const char *, NULL)
+DOC_FIELD(title, title, const char *, NULL)
+DOC_FIELD(url, url, const char *, NULL)
+DOC_FIELD(section, section, const char *, NULL)
+DOC_FIELD(date, date, int64_t, NG_DATE_UNKNOWN)

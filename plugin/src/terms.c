@@ -1,0 +1,218 @@
+/* terms.c — key-term candidates: unigrams and bigrams with tf, stop words out. */
+#include "terms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Sorted (byte order) for bsearch; words under 3 bytes are dropped before
+ * the lookup, so they are not listed. News boilerplate (said, according,
+ * weekdays, months, titles) is included: it never distinguishes a story. */
+static const char *const stop_words[] = {
+    "about", "above", "according", "across", "added", "afp", "after", "afterwards", "again", "against",
+    "ago", "all", "almost", "alone", "along", "already", "also", "although", "always", "among",
+    "amongst", "and", "another", "any", "anyone", "anything", "anyway", "anywhere", "apr", "april",
+    "are", "around", "asked", "associated", "aug", "august", "back", "became", "because", "become",
+    "becomes", "been", "before", "beforehand", "behind", "being", "below", "beside", "besides", "between",
+    "beyond", "billion", "both", "but", "called", "can", "cannot", "could", "day", "days",
+    "dec", "december", "did", "does", "doing", "done", "down", "during", "each", "editor",
+    "editors", "eight", "eighteen", "eighty", "either", "eleven", "else", "elsewhere", "enough", "even",
+    "ever", "every", "everyone", "everything", "everywhere", "except", "feb", "february", "few", "fifteen",
+    "fifty", "first", "five", "for", "former", "formerly", "forty", "four", "friday", "from",
+    "further", "get", "gets", "getting", "give", "given", "going", "gone", "got", "had",
+    "has", "have", "having", "her", "here", "hers", "herself", "him", "himself", "his",
+    "how", "however", "hundred", "including", "indeed", "instead", "into", "its", "itself", "jan",
+    "january", "jul", "july", "jun", "june", "just", "last", "later", "latter", "least",
+    "less", "like", "lot", "lots", "made", "make", "makes", "many", "mar", "march",
+    "may", "meanwhile", "might", "million", "mine", "monday", "month", "months", "more", "moreover",
+    "most", "mostly", "mrs", "much", "must", "myself", "near", "nearly", "neither", "never",
+    "nevertheless", "new", "news", "next", "nine", "nineteen", "ninety", "nobody", "none", "nor",
+    "not", "nothing", "nov", "november", "now", "nowhere", "oct", "october", "off", "often",
+    "once", "one", "only", "onto", "other", "others", "otherwise", "our", "ours", "ourselves",
+    "out", "over", "own", "part", "people", "per", "percent", "perhaps", "please", "press",
+    "put", "rather", "really", "reported", "reporter", "reporters", "reuters", "said", "same", "saturday",
+    "say", "saying", "says", "second", "see", "seem", "seemed", "seems", "sep", "sept",
+    "september", "seven", "seventeen", "seventy", "several", "she", "should", "show", "since", "six",
+    "sixteen", "sixty", "some", "somehow", "someone", "something", "sometime", "sometimes", "somewhere", "spokesman",
+    "spokesperson", "spokeswoman", "statement", "still", "stories", "story", "such", "sunday", "take", "taken",
+    "tell", "tells", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
+    "there", "thereafter", "thereby", "therefore", "these", "they", "third", "this", "those", "though",
+    "three", "through", "throughout", "thursday", "thus", "time", "times", "today", "together", "told",
+    "tomorrow", "tonight", "too", "toward", "towards", "trillion", "tuesday", "twelve", "twenty", "two",
+    "under", "until", "update", "updated", "upon", "very", "via", "was", "way", "ways",
+    "wednesday", "week", "weeks", "well", "were", "what", "whatever", "when", "whenever", "where",
+    "whereas", "wherever", "whether", "which", "while", "who", "whoever", "whole", "whom", "whose",
+    "why", "will", "with", "within", "without", "would", "year", "yearly", "years", "yesterday",
+    "yet", "you", "your", "yours", "yourself", "yourselves",
+};
+
+#define NSTOP (sizeof stop_words / sizeof stop_words[0])
+
+const char *const *ng_terms_stop_words(size_t *n) {
+  *n = NSTOP;
+  return stop_words;
+}
+
+int ng_terms_is_stop(const char *w, size_t len) {
+  size_t lo = 0, hi = NSTOP;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *s = stop_words[mid];
+    size_t sl = strlen(s);
+    int c = memcmp(w, s, len < sl ? len : sl);
+    if (c == 0)
+      c = len < sl ? -1 : len > sl;
+    if (c == 0)
+      return 1;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return 0;
+}
+
+typedef struct cand {
+  const char *s; /* NUL-terminated, in the candidate buffer */
+  size_t len;
+  uint32_t tf;
+} cand;
+
+static int cand_str_cmp(const void *a, const void *b) {
+  return strcmp(((const cand *)a)->s, ((const cand *)b)->s);
+}
+
+static int cand_tf_cmp(const void *a, const void *b) {
+  const cand *x = a, *y = b;
+  if (x->tf != y->tf)
+    return x->tf > y->tf ? -1 : 1;
+  return strcmp(x->s, y->s);
+}
+
+static int only_blanks(const char *s, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (s[i] != ' ' && s[i] != '\t')
+      return 0;
+  return 1;
+}
+
+/* Fold token bytes into b (ASCII lower case, periods removed). Returns 1 if
+ * the word is usable (>= 3 bytes, has a letter), 0 if dropped. */
+static int fold_word(const char *s, size_t len, ng_buf *b, size_t *outlen) {
+  size_t start = b->len;
+  int letter = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '.')
+      continue;
+    if (c >= 'A' && c <= 'Z')
+      c = (unsigned char)(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || c >= 0x80)
+      letter = 1;
+    ng_buf_putc(b, (char)c);
+  }
+  *outlen = b->len - start;
+  return letter && *outlen >= 3;
+}
+
+size_t ng_terms_extract(const char *text, size_t len, const ng_token *toks, size_t ntok,
+                        size_t max_terms, ng_term **out) {
+  *out = NULL;
+  ng_buf buf; /* candidates, each NUL-terminated */
+  ng_buf_init(&buf);
+  size_t ncand = 0, prev_off = 0, prev_len = 0;
+  int prev_ok = 0; /* previous token is a kept non-stop word adjacent to this one */
+  for (size_t i = 0; i < ntok; i++) {
+    const ng_token *t = &toks[i];
+    if (t->end > len || t->start > t->end)
+      break;
+    if (!(t->flags & NG_TOK_WORD)) {
+      prev_ok = 0;
+      continue;
+    }
+    size_t off = buf.len, wl;
+    int ok = fold_word(text + t->start, t->end - t->start, &buf, &wl);
+    if (ok && ng_terms_is_stop(buf.data + off, wl))
+      ok = -1;
+    if (ok <= 0) {
+      buf.len = off; /* forget it */
+      if (buf.data)
+        buf.data[off] = '\0';
+      prev_ok = 0;
+      continue;
+    }
+    ng_buf_putc(&buf, '\0');
+    ncand++;
+    if (prev_ok) { /* bigram "prev word" */
+      size_t boff = buf.len;
+      if (ng_buf_reserve(&buf, prev_len + wl + 2) == 0) { /* no realloc below */
+        ng_buf_put(&buf, buf.data + prev_off, prev_len);
+        ng_buf_putc(&buf, ' ');
+        ng_buf_put(&buf, buf.data + off, wl);
+        ng_buf_putc(&buf, '\0');
+      }
+      off = boff + prev_len + 1;
+      ncand++;
+    }
+    prev_off = off;
+    prev_len = wl;
+    prev_ok = i + 1 < ntok && toks[i + 1].start >= t->end &&
+              only_blanks(text, t->end, toks[i + 1].start < len ? toks[i + 1].start : len);
+  }
+  if (buf.oom) {
+    ng_buf_free(&buf);
+    return (size_t)-1;
+  }
+  if (ncand == 0) {
+    ng_buf_free(&buf);
+    return 0;
+  }
+  cand *c = ng_malloc(ncand * sizeof *c);
+  if (!c) {
+    ng_buf_free(&buf);
+    return (size_t)-1;
+  }
+  size_t k = 0;
+  for (size_t p = 0; k < ncand && p < buf.len; k++) {
+    c[k].s = buf.data + p;
+    c[k].len = strlen(c[k].s);
+    c[k].tf = 1;
+    p += c[k].len + 1;
+  }
+  qsort(c, ncand, sizeof *c, cand_str_cmp);
+  size_t nu = 0;
+  for (size_t j = 0; j < ncand; j++) {
+    if (nu && strcmp(c[nu - 1].s, c[j].s) == 0)
+      c[nu - 1].tf++;
+    else
+      c[nu++] = c[j];
+  }
+  if (max_terms && nu > max_terms) {
+    qsort(c, nu, sizeof *c, cand_tf_cmp);
+    nu = max_terms;
+    qsort(c, nu, sizeof *c, cand_str_cmp);
+  }
+  size_t bytes = 0;
+  for (size_t j = 0; j < nu; j++)
+    bytes += c[j].len + 1;
+  ng_term *res = ng_malloc(nu * sizeof *res + bytes);
+  if (!res) {
+    free(c);
+    ng_buf_free(&buf);
+    return (size_t)-1;
+  }
+  char *sp = (char *)(res + nu);
+  for (size_t j = 0; j < nu; j++) {
+    memcpy(sp, c[j].s, c[j].len + 1);
+    res[j].term = sp;
+    res[j].tf = c[j].tf;
+    sp += c[j].len + 1;
+  }
+  free(c);
+  ng_buf_free(&buf);
+  *out = res;
+  return nu;
+}
+
+void ng_terms_free(ng_term *terms) { free(terms); }

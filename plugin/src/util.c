@@ -1,0 +1,321 @@
+/* util.c — checked allocation, byte buffers, errors, atomic file writes. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Test-only fault injection; process-wide by design (tests are single-threaded). */
+static long fail_after = 0;
+
+void ng_test_fail_alloc_after(long n) { fail_after = n; }
+
+static int should_fail(void) {
+  if (fail_after <= 0)
+    return 0;
+  return --fail_after == 0;
+}
+
+void *ng_malloc(size_t n) { return should_fail() ? NULL : malloc(n ? n : 1); }
+void *ng_calloc(size_t n, size_t size) { return should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1); }
+void *ng_realloc(void *p, size_t n) { return should_fail() ? NULL : realloc(p, n ? n : 1); }
+
+char *ng_strndup(const char *s, size_t n) {
+  char *d = ng_malloc(n + 1);
+  if (!d)
+    return NULL;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+char *ng_strdup(const char *s) { return s ? ng_strndup(s, strlen(s)) : NULL; }
+
+void ng_buf_init(ng_buf *b) { memset(b, 0, sizeof *b); }
+
+void ng_buf_free(ng_buf *b) {
+  free(b->data);
+  ng_buf_init(b);
+}
+
+int ng_buf_reserve(ng_buf *b, size_t extra) {
+  if (b->oom)
+    return -1;
+  if (b->len + extra + 1 <= b->cap)
+    return 0;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  char *d = ng_realloc(b->data, cap);
+  if (!d) {
+    b->oom = 1;
+    return -1;
+  }
+  b->data = d;
+  b->cap = cap;
+  return 0;
+}
+
+void ng_buf_put(ng_buf *b, const void *p, size_t n) {
+  if (ng_buf_reserve(b, n) < 0)
+    return;
+  if (n)
+    memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void ng_buf_puts(ng_buf *b, const char *s) { ng_buf_put(b, s, strlen(s)); }
+void ng_buf_putc(ng_buf *b, char c) { ng_buf_put(b, &c, 1); }
+
+void ng_buf_printf(ng_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n >= 0 && ng_buf_reserve(b, (size_t)n) == 0) {
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    b->len += (size_t)n;
+  }
+  va_end(ap2);
+}
+
+char *ng_buf_detach(ng_buf *b, size_t *len) {
+  if (b->oom) {
+    ng_buf_free(b);
+    return NULL;
+  }
+  if (!b->data)
+    ng_buf_put(b, "", 0);
+  char *d = b->data;
+  if (len)
+    *len = b->len;
+  ng_buf_init(b);
+  return d;
+}
+
+void ng_error_clear(ng_error *err) {
+  if (err)
+    memset(err, 0, sizeof *err);
+}
+
+void ng_error_set(ng_error *err, int code, const char *file, int line, int column, const char *fmt,
+                  ...) {
+  if (!err)
+    return;
+  err->code = code;
+  err->line = line;
+  err->column = column;
+  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+void ng_error_format(const ng_error *err, char *buf, size_t size) {
+  if (!err || !size)
+    return;
+  if (err->file[0] && err->line > 0)
+    snprintf(buf, size, "%s:%d:%d: %s", err->file, err->line, err->column > 0 ? err->column : 1,
+             err->message);
+  else if (err->file[0])
+    snprintf(buf, size, "%s: %s", err->file, err->message);
+  else
+    snprintf(buf, size, "%s", err->message);
+}
+
+const char *ng_version(void) { return NG_VERSION_STRING; }
+
+int ng_read_file(const char *path, size_t max_bytes, char **out, size_t *len, ng_error *err) {
+  *out = NULL;
+  *len = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "not a regular file");
+    close(fd);
+    return -1;
+  }
+  size_t size = (size_t)st.st_size;
+  if (max_bytes && size > max_bytes) {
+    ng_error_set(err, NG_ERR_LIMIT, path, 1, 1,
+                 "file is %zu bytes, over the limit of %zu bytes (max_article_bytes)", size,
+                 max_bytes);
+    close(fd);
+    return -1;
+  }
+  char *data = ng_malloc(size + 1);
+  if (!data) {
+    ng_error_set(err, NG_ERR_NOMEM, path, 0, 0, "out of memory reading %zu bytes", size);
+    close(fd);
+    return -1;
+  }
+  size_t got = 0;
+  while (got < size) {
+    ssize_t r = read(fd, data + got, size - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      ng_error_set(err, NG_ERR_IO, path, 0, 0, "read failed: %s", strerror(errno));
+      free(data);
+      close(fd);
+      return -1;
+    }
+    if (r == 0)
+      break;
+    got += (size_t)r;
+  }
+  close(fd);
+  data[got] = '\0';
+  *out = data;
+  *len = got;
+  return 0;
+}
+
+int ng_mkdirs(const char *dir) {
+  char *p = ng_strdup(dir);
+  if (!p) {
+    errno = ENOMEM;
+    return -1;
+  }
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/')
+      continue;
+    *s = '\0';
+    if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+      free(p);
+      return -1;
+    }
+    *s = '/';
+  }
+  int rc = mkdir(p, 0777);
+  free(p);
+  return (rc < 0 && errno != EEXIST) ? -1 : 0;
+}
+
+char *ng_path_join(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  char *p = ng_malloc(la + lb + 2);
+  if (!p)
+    return NULL;
+  memcpy(p, a, la);
+  size_t n = la;
+  if (n && p[n - 1] != '/')
+    p[n++] = '/';
+  memcpy(p + n, b, lb + 1);
+  return p;
+}
+
+static int same_contents(const char *path, const char *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+    return 0;
+  char *old;
+  size_t olen;
+  if (ng_read_file(path, 0, &old, &olen, NULL) < 0)
+    return 0;
+  int same = olen == len && memcmp(old, data, len) == 0;
+  free(old);
+  return same;
+}
+
+int ng_write_file_atomic(const char *path, const char *data, size_t len, int *changed,
+                         ng_error *err) {
+  if (changed)
+    *changed = 0;
+  if (same_contents(path, data, len))
+    return 0;
+  char *slash = strrchr(path, '/');
+  if (slash && slash != path) {
+    char *dir = ng_strndup(path, (size_t)(slash - path));
+    if (!dir || ng_mkdirs(dir) < 0) {
+      ng_error_set(err, NG_ERR_IO, path, 0, 0, "cannot create directory: %s", strerror(errno));
+      free(dir);
+      return -1;
+    }
+    free(dir);
+  }
+  size_t plen = strlen(path);
+  char *tmp = ng_malloc(plen + 32);
+  if (!tmp) {
+    ng_error_set(err, NG_ERR_NOMEM, path, 0, 0, "out of memory");
+    return -1;
+  }
+  /* Hidden temp name in the same directory, so rename(2) is atomic. */
+  const char *base = slash ? slash + 1 : path;
+  int dirlen = (int)(base - path);
+  snprintf(tmp, plen + 32, "%.*s.%s.ng-XXXXXX", dirlen, path, base);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "cannot create temp file: %s", strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  size_t done = 0;
+  while (done < len) {
+    ssize_t w = write(fd, data + done, len - done);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      ng_error_set(err, NG_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
+      close(fd);
+      unlink(tmp);
+      free(tmp);
+      return -1;
+    }
+    done += (size_t)w;
+  }
+  /* No fsync: rename keeps readers safe from a killed build; power loss is the
+   * filesystem's job and fsync per file would dominate 100k-file builds. */
+  /* Keep the mode of the file we replace; new files get 0644 (less umask). */
+  struct stat st;
+  mode_t mode = 0644;
+  if (stat(path, &st) == 0)
+    mode = st.st_mode & 07777;
+  else {
+    mode_t um = umask(0);
+    umask(um);
+    mode = 0644 & ~um;
+  }
+  if (fchmod(fd, mode) < 0 || close(fd) < 0) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "cannot finish temp file: %s", strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return -1;
+  }
+  if (rename(tmp, path) < 0) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "cannot replace file: %s", strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return -1;
+  }
+  free(tmp);
+  if (changed)
+    *changed = 1;
+  return 0;
+}
+
+void ng_line_col(const char *s, size_t len, size_t off, int *line, int *col) {
+  int l = 1;
+  size_t ls = 0;
+  if (off > len)
+    off = len;
+  for (size_t i = 0; i < off; i++)
+    if (s[i] == '\n') {
+      l++;
+      ls = i + 1;
+    }
+  *line = l;
+  *col = (int)(off - ls) + 1;
+}

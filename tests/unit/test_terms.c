@@ -1,0 +1,168 @@
+/* test_terms.c — key-term candidates (terms.c). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "terms.h"
+#include "util.h"
+
+/* A tiny tokenizer so these tests do not depend on text.c: words are runs
+ * of letters, digits, '.', '\'' and '-'; anything else but blanks is one
+ * punctuation token. */
+static size_t toy_tokenize(const char *s, ng_token *out) {
+  size_t n = 0, i = 0, len = strlen(s);
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    int word = 0;
+    while (j < len && (((unsigned char)s[j] >= 'a' && (unsigned char)s[j] <= 'z') ||
+                       (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9') ||
+                       s[j] == '.' || s[j] == '\'' || s[j] == '-' || (unsigned char)s[j] >= 0x80)) {
+      if (s[j] == '.' && !(j + 1 < len && s[j + 1] != ' ' && s[j + 1] != '\n'))
+        break; /* a final period is punctuation */
+      j++;
+      word = 1;
+    }
+    if (!word)
+      j = i + 1;
+    out[n++] = (ng_token){(uint32_t)i, (uint32_t)j, word ? NG_TOK_WORD : NG_TOK_PUNCT};
+    i = j;
+  }
+  return n;
+}
+
+static size_t extract(const char *s, size_t max, ng_term **out) {
+  ng_token toks[256];
+  size_t n = toy_tokenize(s, toks);
+  return ng_terms_extract(s, strlen(s), toks, n, max, out);
+}
+
+static uint32_t tf_of(const ng_term *t, size_t n, const char *term) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(t[i].term, term) == 0)
+      return t[i].tf;
+  return 0;
+}
+
+Test(terms, stop_words_sorted_and_found) {
+  size_t n;
+  const char *const *w = ng_terms_stop_words(&n);
+  cr_assert_gt(n, 250);
+  for (size_t i = 1; i < n; i++)
+    cr_assert_lt(strcmp(w[i - 1], w[i]), 0, "%s !< %s", w[i - 1], w[i]);
+  for (size_t i = 0; i < n; i++)
+    cr_assert(ng_terms_is_stop(w[i], strlen(w[i])), "%s", w[i]);
+  cr_assert(ng_terms_is_stop("said", 4));
+  cr_assert(ng_terms_is_stop("monday", 6));
+  cr_assert(ng_terms_is_stop("december", 8));
+  cr_assert(ng_terms_is_stop("according", 9));
+  cr_assert_not(ng_terms_is_stop("tariff", 6));
+  cr_assert_not(ng_terms_is_stop("sai", 3));    /* prefix of "said" */
+  cr_assert_not(ng_terms_is_stop("saidx", 5)); /* "said" is a prefix */
+  cr_assert_not(ng_terms_is_stop("", 0));
+}
+
+Test(terms, unigrams_bigrams_tf_sorted) {
+  ng_term *t;
+  size_t n = extract("Soybean exports fell. Soybean exports rose, said Ms Abreu on Monday.", 0, &t);
+  cr_assert_eq(n, 8);
+  const char *want[] = {"abreu", "exports",  "exports fell",   "exports rose",
+                        "fell",  "rose",     "soybean",        "soybean exports"};
+  for (size_t i = 0; i < n; i++)
+    cr_assert_str_eq(t[i].term, want[i]);
+  cr_assert_eq(tf_of(t, n, "soybean exports"), 2);
+  cr_assert_eq(tf_of(t, n, "soybean"), 2);
+  cr_assert_eq(tf_of(t, n, "fell"), 1);
+  cr_assert_eq(tf_of(t, n, "fell soybean"), 0); /* the period breaks it */
+  ng_terms_free(t);
+}
+
+Test(terms, bigram_rules) {
+  ng_term *t;
+  /* punctuation, a stop word, a dropped number and a line break all break phrases */
+  size_t n = extract("trade talks, trade talks and trade 2024 talks\ntrade war\n\nzinc smelter", 0, &t);
+  cr_assert_eq(tf_of(t, n, "trade talks"), 2);
+  cr_assert_eq(tf_of(t, n, "talks trade"), 0);
+  cr_assert_eq(tf_of(t, n, "trade war"), 1);
+  cr_assert_eq(tf_of(t, n, "war zinc"), 0);
+  cr_assert_eq(tf_of(t, n, "zinc smelter"), 1);
+  cr_assert_eq(tf_of(t, n, "trade"), 4);
+  ng_terms_free(t);
+}
+
+Test(terms, drops_short_numbers_stop_and_folds) {
+  ng_term *t;
+  size_t n = extract("The U.S. and EU paid 3.5 billion to ByteDance in 2024; BYTEDANCE's ok", 0, &t);
+  cr_assert_eq(tf_of(t, n, "bytedance"), 1);
+  cr_assert_eq(tf_of(t, n, "bytedance's"), 1);
+  cr_assert_eq(tf_of(t, n, "paid"), 1);
+  cr_assert_eq(tf_of(t, n, "us"), 0);
+  cr_assert_eq(tf_of(t, n, "2024"), 0);
+  cr_assert_eq(tf_of(t, n, "3.5"), 0);
+  cr_assert_eq(tf_of(t, n, "billion"), 0);
+  cr_assert_eq(tf_of(t, n, "the"), 0);
+  for (size_t i = 0; i < n; i++)
+    for (const char *p = t[i].term; *p; p++)
+      cr_assert(!(*p >= 'A' && *p <= 'Z'));
+  ng_terms_free(t);
+}
+
+Test(terms, max_terms_keeps_highest_tf) {
+  ng_term *t;
+  size_t n = extract("zeta zeta zeta alpha beta beta gamma", 2, &t);
+  cr_assert_eq(n, 2);
+  cr_assert_str_eq(t[0].term, "beta");
+  cr_assert_eq(t[0].tf, 2);
+  cr_assert_str_eq(t[1].term, "zeta");
+  ng_terms_free(t);
+  /* ties break by byte order */
+  n = extract("delta, alpha, gamma", 2, &t);
+  cr_assert_eq(n, 2);
+  cr_assert_str_eq(t[0].term, "alpha");
+  cr_assert_str_eq(t[1].term, "delta");
+  ng_terms_free(t);
+}
+
+Test(terms, empty_and_only_stop_words) {
+  ng_term *t = (ng_term *)1;
+  cr_assert_eq(ng_terms_extract("", 0, NULL, 0, 0, &t), 0);
+  cr_assert_null(t);
+  cr_assert_eq(extract("the said of and 12 . ,", 0, &t), 0);
+  cr_assert_null(t);
+}
+
+Test(terms, bad_token_ranges_stop) {
+  const char *s = "alpha beta";
+  ng_token toks[] = {{0, 5, NG_TOK_WORD}, {6, 99, NG_TOK_WORD}};
+  ng_term *t;
+  size_t n = ng_terms_extract(s, strlen(s), toks, 2, 0, &t);
+  cr_assert_eq(n, 1);
+  cr_assert_str_eq(t[0].term, "alpha");
+  ng_terms_free(t);
+}
+
+Test(terms, oom_every_allocation) {
+  const char *s = "Tariff talks stalled as tariff talks resumed in Geneva with tariff talks.";
+  ng_token toks[64];
+  size_t nt = toy_tokenize(s, toks);
+  int failed = 0;
+  for (long k = 1; k < 50; k++) {
+    ng_term *t = NULL;
+    ng_test_fail_alloc_after(k);
+    size_t n = ng_terms_extract(s, strlen(s), toks, nt, 0, &t);
+    ng_test_fail_alloc_after(0);
+    if (n == (size_t)-1) {
+      cr_assert_null(t);
+      failed++;
+      continue;
+    }
+    cr_assert_eq(tf_of(t, n, "tariff talks"), 3);
+    ng_terms_free(t);
+    break;
+  }
+  cr_assert_gt(failed, 1);
+}
