@@ -22,7 +22,7 @@ run() {
 }
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
-  run "$(basename "$t")" "$t" --jobs 2
+  run "$(basename "$t")" "$t" --jobs 1
 done
 run luacheck luacheck --quiet --config .luacheckrc lua sample-site/rules
 for t in tests/e2e/test_*.sh; do

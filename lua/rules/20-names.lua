@@ -144,7 +144,9 @@ return {
               goto continue
             end
           end
-          if W.org_heads[head] and words >= 2 then
+          if W.place_heads[head] and words >= 2 and not W.org_heads[head] then
+            tag("place", s, e, 0.7)
+          elseif W.org_heads[head] and words >= 2 then
             tag("organization", s, e, 0.8)
           elseif W.org_heads[head] and words == 1 and before_word == "the" and not common[toks[e].text:lower()] then
             -- a bare head word ("the Council") is too vague to tag
@@ -174,7 +176,7 @@ return {
               low(toks[q - 1]) == "of" or low(toks[q - 1]) == "and" or low(toks[q - 1]) == "for") do
           q = q - 1
         end
-        while q < e and not is_name_word(toks[q]) do q = q + 1 end
+        while q < e and (not is_name_word(toks[q]) or W.function_words[low(toks[q])]) do q = q + 1 end
         if is_name_word(toks[q]) and e > q then
           local full = span_text(a, toks, q, e)
           local known = a:entity(full)

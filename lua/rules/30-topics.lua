@@ -22,7 +22,7 @@ for _, row in ipairs(lexicon) do
 end
 local terms = nutgraf.gazetteer(entries, { fold = true })
 
-local MAX_TOPICS = 4
+local MAX_TOPICS = 3
 local THRESHOLD = 1.2
 
 return {
@@ -61,7 +61,7 @@ return {
     local tagged = 0
     for _, r in ipairs(ranked) do
       if tagged >= MAX_TOPICS then break end
-      if r.s >= THRESHOLD and r.s >= best * 0.35 and label[r.q] then
+      if r.s >= THRESHOLD and r.s >= best * 0.5 and label[r.q] then
         local conf = 1 - math.exp(-r.s / 3)
         a:tag_topic { id = r.q, label = label[r.q], score = conf }
         local p = parent[r.q]

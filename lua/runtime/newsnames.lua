@@ -92,6 +92,14 @@ M.function_words = set {
   "read", "related", "more", "see", "note", "editor's", "correction", "advertisement",
 }
 
+-- Last words that make a capitalized phrase a place.
+M.place_heads = set {
+  "county", "province", "prefecture", "district", "region", "island", "islands", "river",
+  "lake", "valley", "mountains", "mountain", "mount", "bay", "coast", "peninsula", "strait",
+  "canyon", "desert", "sea", "ocean", "gulf", "heights", "township", "borough", "parish",
+  "oblast", "state", "territory", "basin", "delta", "plateau", "highlands", "straits",
+}
+
 -- Particles inside personal names (Ursula von der Leyen, Luiz Inácio Lula da Silva).
 M.particles = set {
   "von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",

@@ -11,8 +11,9 @@
 #include "output.h"
 #include "rules.h"
 #include "util.h"
+#include "cli.h"
 
-static const char usage[] =
+const char ng_cli_usage[] =
     "usage: nutgraf <command> [options]\n"
     "\n"
     "commands:\n"
@@ -20,18 +21,22 @@ static const char usage[] =
     "        tag every article of SITE (default .) and write its output tree\n"
     "  tag [--format json|yaml] [--site SITE] [--rules PATH]... [--no-default-rules] FILE...\n"
     "        print the tags of single articles (JSON Lines by default)\n"
+    "  explain [--site SITE] [--rules PATH]... FILE...\n"
+    "        each tag with the rule that made it and the sentence it came from\n"
+    "  test [SITE]\n"
+    "        run the site's rule tests (SITE/tests/*.md with *.expect.yaml)\n"
     "  version\n"
     "\n"
     "Errors print as file:line:col: message; the exit status is 1 when any\n"
     "article failed, 2 for usage errors.\n";
 
-static int color_ok(void) { return isatty(2) && !getenv("NO_COLOR"); }
+int ng_cli_color(FILE *f) { return isatty(fileno(f)) && !getenv("NO_COLOR"); }
 
-static void print_diag(const ng_error *e, void *ud) {
+void ng_cli_diag(const ng_error *e, void *ud) {
   (void)ud;
   char buf[4096];
   ng_error_format(e, buf, sizeof buf);
-  int c = color_ok();
+  int c = ng_cli_color(stderr);
   fprintf(stderr, "%s%s%s", c ? "\033[1;31m" : "", "error: ", c ? "\033[0m" : "");
   fprintf(stderr, "%s", buf);
   if (e->article[0])
@@ -50,7 +55,7 @@ static int cmd_build(int argc, char **argv) {
     else if (strcmp(argv[i], "--force") == 0)
       flags |= NG_BUILD_FORCE;
     else if (argv[i][0] == '-') {
-      fprintf(stderr, "nutgraf build: unknown option %s\n%s", argv[i], usage);
+      fprintf(stderr, "nutgraf build: unknown option %s\n%s", argv[i], ng_cli_usage);
       return 2;
     } else
       site = argv[i];
@@ -58,9 +63,9 @@ static int cmd_build(int argc, char **argv) {
   ng_build_report rep;
   ng_error err;
   ng_error_clear(&err);
-  int rc = ng_site_build(site, flags, print_diag, NULL, &rep, &err);
+  int rc = ng_site_build(site, flags, ng_cli_diag, NULL, &rep, &err);
   if (rc < 0) {
-    print_diag(&err, NULL);
+    ng_cli_diag(&err, NULL);
     return 1;
   }
   if (!(flags & NG_BUILD_QUIET))
@@ -71,6 +76,74 @@ static int cmd_build(int argc, char **argv) {
   return rc ? 1 : 0;
 }
 
+int ng_cli_setup(const char *site, const char *const *rules, size_t nrules, int defaults,
+                 ng_config *cfg, ng_engine **eng, ng_tagger **tg, size_t *rule_errors) {
+  ng_error err;
+  ng_error_clear(&err);
+  *eng = NULL;
+  *tg = NULL;
+  *rule_errors = 0;
+  /* Without a site: the defaults only (no site rules, default limits). */
+  if (ng_config_load(site ? site : "/nonexistent/nutgraf-site", cfg, &err) < 0) {
+    ng_cli_diag(&err, NULL);
+    return -1;
+  }
+  if (!site) {
+    for (size_t i = 0; i < cfg->nrules; i++)
+      free(cfg->rules[i]);
+    cfg->nrules = 0;
+  }
+  cfg->default_rules = cfg->default_rules && defaults;
+  char **nr = realloc(cfg->rules, (cfg->nrules + nrules + 1) * sizeof *nr);
+  if (!nr) {
+    ng_config_free(cfg);
+    return -1;
+  }
+  cfg->rules = nr;
+  for (size_t i = 0; i < nrules; i++)
+    cfg->rules[cfg->nrules++] = strdup(rules[i]);
+  cfg->rules[cfg->nrules] = NULL;
+  *eng = ng_build_engine(cfg, ng_cli_diag, NULL, rule_errors, tg, &err);
+  if (!*eng) {
+    ng_cli_diag(&err, NULL);
+    ng_config_free(cfg);
+    return -1;
+  }
+  return 0;
+}
+
+void ng_cli_teardown(ng_config *cfg, ng_engine *eng, ng_tagger *tg) {
+  ng_tagger_free(tg);
+  ng_engine_free(eng);
+  ng_config_free(cfg);
+}
+
+int ng_cli_tag_file(const char *path, const ng_config *cfg, ng_tagger *tg, ng_article **a,
+                    ng_tags **t) {
+  char *data;
+  size_t len;
+  ng_error e;
+  ng_error_clear(&e);
+  *a = NULL;
+  *t = NULL;
+  if (ng_read_file(path, cfg->max_article_bytes, &data, &len, &e) < 0) {
+    ng_cli_diag(&e, NULL);
+    return -1;
+  }
+  ng_article_limits lim = {cfg->max_article_bytes, 0, 0};
+  *a = ng_article_parse_ex(path, data, len, &lim, &e);
+  free(data);
+  *t = *a ? ng_tagger_run(tg, *a, &e) : NULL;
+  if (!*t) {
+    ng_cli_diag(&e, NULL);
+    ng_article_free(*a);
+    *a = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* nutgraf tag: the JSON Lines (or YAML) records of single articles. */
 static int cmd_tag(int argc, char **argv) {
   const char *format = "json", *site = NULL;
   const char *rules[64];
@@ -91,7 +164,7 @@ static int cmd_tag(int argc, char **argv) {
       first_file = i + 1;
       break;
     } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "nutgraf tag: unknown option %s\n%s", argv[i], usage);
+      fprintf(stderr, "nutgraf tag: unknown option %s\n%s", argv[i], ng_cli_usage);
       return 2;
     } else {
       first_file = i;
@@ -103,59 +176,21 @@ static int cmd_tag(int argc, char **argv) {
     return 2;
   }
   if (first_file < 0 || first_file >= argc) {
-    fprintf(stderr, "nutgraf tag: no article given\n%s", usage);
+    fprintf(stderr, "nutgraf tag: no article given\n%s", ng_cli_usage);
     return 2;
   }
   ng_config cfg;
-  ng_error err;
-  ng_error_clear(&err);
-  if (ng_config_load(site ? site : "/nonexistent-nutgraf-site", &cfg, &err) < 0) {
-    print_diag(&err, NULL);
+  ng_engine *eng;
+  ng_tagger *tg;
+  size_t rule_errors;
+  if (ng_cli_setup(site, rules, nrules, defaults, &cfg, &eng, &tg, &rule_errors) < 0)
     return 1;
-  }
-  if (!site) {
-    for (size_t i = 0; i < cfg.nrules; i++)
-      free(cfg.rules[i]);
-    cfg.nrules = 0;
-  }
-  cfg.default_rules = cfg.default_rules && defaults;
-  /* Extra --rules go after the configured ones. */
-  char **nr = realloc(cfg.rules, (cfg.nrules + nrules + 1) * sizeof *nr);
-  if (!nr) {
-    ng_config_free(&cfg);
-    return 1;
-  }
-  cfg.rules = nr;
-  for (size_t i = 0; i < nrules; i++)
-    cfg.rules[cfg.nrules++] = strdup(rules[i]);
-  cfg.rules[cfg.nrules] = NULL;
-  ng_tagger *tg = NULL;
-  size_t rule_errors = 0;
-  ng_engine *eng = ng_build_engine(&cfg, print_diag, NULL, &rule_errors, &tg, &err);
-  if (!eng) {
-    print_diag(&err, NULL);
-    ng_config_free(&cfg);
-    return 1;
-  }
   int failed = rule_errors > 0;
   for (int i = first_file; i < argc; i++) {
-    char *data;
-    size_t len;
-    ng_error e;
-    ng_error_clear(&e);
-    if (ng_read_file(argv[i], cfg.max_article_bytes, &data, &len, &e) < 0) {
-      print_diag(&e, NULL);
+    ng_article *a;
+    ng_tags *t;
+    if (ng_cli_tag_file(argv[i], &cfg, tg, &a, &t) < 0) {
       failed = 1;
-      continue;
-    }
-    ng_article_limits lim = {cfg.max_article_bytes, 0, 0};
-    ng_article *a = ng_article_parse_ex(argv[i], data, len, &lim, &e);
-    free(data);
-    ng_tags *t = a ? ng_tagger_run(tg, a, &e) : NULL;
-    if (!t) {
-      print_diag(&e, NULL);
-      failed = 1;
-      ng_article_free(a);
       continue;
     }
     char *s = strcmp(format, "json") == 0 ? ng_tags_to_json(t, a) : ng_tags_to_yaml(t, a);
@@ -169,9 +204,7 @@ static int cmd_tag(int argc, char **argv) {
     ng_tags_free(t);
     ng_article_free(a);
   }
-  ng_tagger_free(tg);
-  ng_engine_free(eng);
-  ng_config_free(&cfg);
+  ng_cli_teardown(&cfg, eng, tg);
   if (fflush(stdout) != 0)
     failed = 1;
   return failed ? 1 : 0;
@@ -180,7 +213,7 @@ static int cmd_tag(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
       strcmp(argv[1], "-h") == 0) {
-    fputs(usage, argc < 2 ? stderr : stdout);
+    fputs(ng_cli_usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
   if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
@@ -191,6 +224,10 @@ int main(int argc, char **argv) {
     return cmd_build(argc - 2, argv + 2);
   if (strcmp(argv[1], "tag") == 0)
     return cmd_tag(argc - 2, argv + 2);
-  fprintf(stderr, "nutgraf: unknown command '%s'\n%s", argv[1], usage);
+  if (strcmp(argv[1], "explain") == 0)
+    return ng_cmd_explain(argc - 2, argv + 2);
+  if (strcmp(argv[1], "test") == 0)
+    return ng_cmd_test(argc - 2, argv + 2);
+  fprintf(stderr, "nutgraf: unknown command '%s'\n%s", argv[1], ng_cli_usage);
   return 2;
 }

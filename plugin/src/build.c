@@ -126,6 +126,8 @@ fail:
 typedef struct record {
   json_t *managed; /* NULL when the article failed */
   uint64_t hash;   /* of the source bytes as read */
+  int hashed;      /* hash is set: the source could be read when tagging */
+  int unreadable;  /* the source could not be read at all: reported, nothing to write */
 } record;
 
 /* Tag one article into its record. Returns 0, or -1 after reporting. */
@@ -136,10 +138,14 @@ static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *path, record
   char *data;
   size_t len;
   if (ng_read_file(path, cfg->max_article_bytes, &data, &len, &e) < 0) {
+    /* Over the size limit: still copied through. Unreadable: skipped when
+     * writing, or the same error would print twice. */
+    rec->unreadable = e.code != NG_ERR_LIMIT;
     report(diag, ud, &e);
     return -1;
   }
   rec->hash = XXH3_64bits(data, len);
+  rec->hashed = 1;
   ng_article_limits lim = {cfg->max_article_bytes, 0, 0};
   ng_article *a = ng_article_parse_ex(path, data, len, &lim, &e);
   free(data);
@@ -180,7 +186,7 @@ static int write_one(const ng_config *cfg, const char *src, const char *dst, con
   size_t len;
   if (ng_read_file(src, 0, &data, &len, e) < 0)
     return -1;
-  if (XXH3_64bits(data, len) != rec->hash) {
+  if (rec->hashed && XXH3_64bits(data, len) != rec->hash) {
     free(data);
     ng_error_set(e, NG_ERR_CONFLICT, src, 0, 0,
                  in_place ? "the file changed while nutgraf was tagging it; not overwritten "
@@ -277,7 +283,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     ng_config_free(&cfg);
     return -1;
   }
-  qsort(es.v, es.n, sizeof *es.v, entry_cmp);
+  if (es.n > 1)
+    qsort(es.v, es.n, sizeof *es.v, entry_cmp);
   ng_tagger *tg = NULL;
   size_t rule_errors = 0;
   ng_engine *eng = ng_build_engine(&cfg, diag, ud, &rule_errors, &tg, err);
@@ -307,6 +314,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     free(src);
   }
   for (size_t i = 0; i < es.n; i++) {
+    if (es.v[i].article && recs[i].unreadable)
+      continue; /* reported when tagging; nothing to copy */
     char *src = ng_path_join(cfg.content_dir, es.v[i].rel);
     char *dst = in_place ? ng_strdup(src ? src : "") : ng_path_join(cfg.output_dir, es.v[i].rel);
     if (!src || !dst) {

@@ -27,8 +27,8 @@ enum kind {
  * end before index `end`, so rendering walks index ranges, no pointers. */
 typedef struct node {
   int kind;
-  int standalone; /* K_PARTIAL: the tag stood alone on its line */
-  size_t off, len; /* K_TEXT: bytes in t->buf; others: the NUL-terminated name */
+  int standalone;      /* K_PARTIAL: the tag stood alone on its line */
+  size_t off, len;     /* K_TEXT: bytes in t->buf; others: the NUL-terminated name */
   size_t ind, ind_len; /* K_PARTIAL standalone: its own indentation, in t->buf */
   size_t end;          /* K_SECTION/K_INVERTED */
   int line, col;       /* where the tag starts */
@@ -177,7 +177,7 @@ static int check_name(compiler *c, size_t tag, size_t a, size_t b, int any) {
   size_t n = b - a;
   for (size_t i = 0; i < n; i++)
     if (is_ws(s[i]) || s[i] == '\0')
-      return syntax_error(c, tag, "tag name contains whitespace: ", s, n);
+      return syntax_error(c, tag, "tag name contains whitespace or NUL: ", s, n);
   if (any || (n == 1 && s[0] == '.'))
     return 0;
   if (s[0] == '.' || s[n - 1] == '.' || memmem(s, n, "..", 2))
@@ -197,8 +197,8 @@ static int set_delimiters(compiler *c, size_t tag, size_t a, size_t b) {
   while (e < b && !is_ws(c->src[e]))
     e++;
   if (o == a || k == b || e != b)
-    return syntax_error(c, tag, "bad set-delimiter tag: want {{=OPEN CLOSE=}}, got: ",
-                        c->src + a, b - a);
+    return syntax_error(c, tag, "bad set-delimiter tag: want {{=OPEN CLOSE=}}, got: ", c->src + a,
+                        b - a);
   c->otag = c->src + a;
   c->olen = o - a;
   c->ctag = c->src + k;
@@ -271,7 +271,8 @@ static int compile(compiler *c) {
         size_t r = end;
         while (r < c->len && (c->src[r] == ' ' || c->src[r] == '\t'))
           r++;
-        if (r == c->len || c->src[r] == '\n' || (c->src[r] == '\r' && r + 1 < c->len && c->src[r + 1] == '\n')) {
+        if (r == c->len || c->src[r] == '\n' ||
+            (c->src[r] == '\r' && r + 1 < c->len && c->src[r + 1] == '\n')) {
           standalone = 1;
           text_end = q;
           next = r == c->len ? r : r + (c->src[r] == '\r' ? 2 : 1);
@@ -301,9 +302,10 @@ static int compile(compiler *c) {
       node *open = &c->nodes[c->open[c->depth - 1]];
       if (open->len != b - a || memcmp(c->buf.data + open->off, c->src + a, b - a) != 0) {
         ng_error_set(c->err, NG_ERR_CONFIG, c->name, line, col,
-                     "close tag {{/%.*s}} does not match open section {{%c%s}} at %d:%d",
+                     "close tag {{/%.*s}} does not match open section {{%c%.64s}} at %d:%d",
                      (int)(b - a > 64 ? 64 : b - a), c->src + a,
-                     open->kind == K_SECTION ? '#' : '^', c->buf.data + open->off, open->line, open->col);
+                     open->kind == K_SECTION ? '#' : '^', c->buf.data + open->off, open->line,
+                     open->col);
         return -1;
       }
       open->end = c->n;
@@ -316,8 +318,8 @@ static int compile(compiler *c) {
       if (check_name(c, tag, a, b, sigil == '>') < 0)
         return -1;
       if (sigil != '>' && c->depth == NG_TEMPLATE_MAX_NESTING) {
-        ng_error_set(c->err, NG_ERR_LIMIT, c->name, line, col,
-                     "sections nested deeper than %d", NG_TEMPLATE_MAX_NESTING);
+        ng_error_set(c->err, NG_ERR_LIMIT, c->name, line, col, "sections nested deeper than %d",
+                     NG_TEMPLATE_MAX_NESTING);
         return -1;
       }
       nd = add_node(c, sigil == '#' ? K_SECTION : sigil == '^' ? K_INVERTED : K_PARTIAL);
@@ -376,9 +378,8 @@ ng_template *ng_template_compile(const char *src, size_t len, const char *name, 
     goto fail;
   if (c.depth) {
     node *open = &c.nodes[c.open[c.depth - 1]];
-    ng_error_set(err, NG_ERR_CONFIG, c.name, open->line, open->col,
-                 "unclosed section {{%c%s}}", open->kind == K_SECTION ? '#' : '^',
-                 c.buf.data + open->off);
+    ng_error_set(err, NG_ERR_CONFIG, c.name, open->line, open->col, "unclosed section {{%c%.64s}}",
+                 open->kind == K_SECTION ? '#' : '^', c.buf.data + open->off);
     goto fail;
   }
   t = ng_calloc(1, sizeof *t);

@@ -184,7 +184,8 @@ int ng_engine_add_rules(ng_engine *e, const char *path, ng_error *err) {
   closedir(d);
   if (rc < 0)
     ng_error_set(err, NG_ERR_NOMEM, path, 0, 0, "out of memory");
-  qsort(names, n, sizeof *names, name_cmp);
+  if (n > 1)
+    qsort(names, n, sizeof *names, name_cmp);
   for (size_t i = 0; i < n && rc == 0; i++) {
     struct stat fs;
     if (stat(names[i], &fs) == 0 && S_ISREG(fs.st_mode))

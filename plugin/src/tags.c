@@ -241,17 +241,10 @@ int ng_tags_add_entity(ng_tags *t, const char *name, const char *type, uint32_t 
   long i = find_entity(t, name);
   if (i == -2)
     return -1;
-  if (i < 0) {
-    /* A dropped entity stays dropped for this name: re-adding revives it. */
-    char *k = fold(name, strlen(name));
-    long old = k ? index_find(t, k) : -1;
-    free(k);
-    if (old >= 0) {
-      i = old;
-      t->ents[i]->dropped = 0;
-    } else if ((i = new_entity(t, name, type)) < 0)
-      return -1;
-  }
+  /* The index never leads to a dropped entity (see ng_tags_drop_entity):
+   * tagging a dropped name again starts a fresh entity. */
+  if (i < 0 && (i = new_entity(t, name, type)) < 0)
+    return -1;
   ng_entity *e = t->ents[i];
   if (type && *type && strcmp(e->type, type) != 0 && !e->forced_type && score > e->score) {
     char *nt = ng_strdup(type);
@@ -325,13 +318,18 @@ int ng_tags_add_topic(ng_tags *t, const char *id, const char *label, double scor
   return 0;
 }
 
+static int reindex(ng_tags *t);
+
 int ng_tags_drop_entity(ng_tags *t, const char *name) {
   long i = find_entity(t, name);
   if (i < 0)
     return i == -2 ? -1 : 0;
   t->ents[i]->dropped = 1;
   t->final = 0;
-  return 1;
+  /* Forget its name and aliases, so that tagging it again starts afresh
+   * rather than reviving old mentions, type and score (as it would after
+   * a finalize, which frees dropped entities). */
+  return reindex(t) < 0 ? -1 : 1;
 }
 
 int ng_tags_drop_topic(ng_tags *t, const char *id) {
@@ -707,10 +705,13 @@ static int topic_cmp(const void *pa, const void *pb) {
   return strcmp(a->id, b->id);
 }
 
+/* Rebuild the name index from the live entities. */
 static int reindex(ng_tags *t) {
   index_clear(t);
   for (size_t i = 0; i < t->nents; i++) {
     ng_entity *e = t->ents[i];
+    if (e->dropped)
+      continue;
     if (index_put_name(t, e->name, i) < 0)
       return -1;
     for (size_t k = 0; k < e->naliases; k++) {
@@ -729,16 +730,19 @@ int ng_tags_finalize(ng_tags *t) {
     return -1;
   for (size_t i = 0; i < t->nents; i++) {
     ng_entity *e = t->ents[i];
-    qsort(e->mentions, e->nmentions, sizeof *e->mentions, mention_cmp);
+    if (e->nmentions > 1)
+      qsort(e->mentions, e->nmentions, sizeof *e->mentions, mention_cmp);
     if (e->naliases > 1)
       qsort(e->aliases, e->naliases, sizeof *e->aliases, str_cmp);
   }
   score_salience(t);
-  qsort(t->ents, t->nents, sizeof *t->ents, ent_cmp);
+  if (t->nents > 1)
+    qsort(t->ents, t->nents, sizeof *t->ents, ent_cmp);
   /* Free what was dropped: a dropped name may be tagged again later. */
   while (t->nents && t->ents[t->nents - 1]->dropped)
     entity_free(t->ents[--t->nents]);
-  qsort(t->topics, t->ntopics, sizeof *t->topics, topic_cmp);
+  if (t->ntopics > 1)
+    qsort(t->topics, t->ntopics, sizeof *t->topics, topic_cmp);
   while (t->ntopics && t->topics[t->ntopics - 1]->dropped)
     topic_free(t->topics[--t->ntopics]);
   for (size_t i = 0; i < t->ntopics; i++)

@@ -1,0 +1,117 @@
+/* cmd_explain.c — `nutgraf explain`: every tag with the rule that made it
+ * and the sentences it came from, for rule authors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+#define SHOW_MENTIONS 3
+
+static size_t sentence_of(const ng_article *a, uint32_t off) {
+  size_t lo = 0, hi = a->nsent;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (a->sents[mid].end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Print the sentence around a mention with the mention marked. */
+static void show_mention(const ng_article *a, const ng_tmention *m, int color) {
+  size_t s = sentence_of(a, m->start);
+  uint32_t from = s < a->nsent ? a->sents[s].start : m->start;
+  uint32_t to = s < a->nsent ? a->sents[s].end : m->end;
+  if (from > m->start)
+    from = m->start;
+  if (to < m->end)
+    to = m->end;
+  int line, col;
+  ng_line_col(a->data, a->len, m->fstart, &line, &col);
+  printf("      %d:%d  ", line, col);
+  fwrite(a->text + from, 1, m->start - from, stdout);
+  printf("%s", color ? "\033[1;33m" : "[");
+  fwrite(a->text + m->start, 1, m->end - m->start, stdout);
+  printf("%s", color ? "\033[0m" : "]");
+  fwrite(a->text + m->end, 1, to - m->end, stdout);
+  putchar('\n');
+}
+
+static void explain(const ng_article *a, const ng_tags *t, int color) {
+  printf("%s%s%s  \"%s\"\n", color ? "\033[1m" : "", a->path, color ? "\033[0m" : "", a->title);
+  for (size_t i = 0; i < t->nents; i++) {
+    const ng_entity *e = t->ents[i];
+    printf("  %s%-12s%s %s  salience %.3f  x%zu  rules: ", color ? "\033[36m" : "", e->type,
+           color ? "\033[0m" : "", e->name, e->salience, e->nmentions ? e->nmentions : 1);
+    for (size_t r = 0; r < e->nrules; r++)
+      printf("%s%s", r ? ", " : "", e->rules[r]);
+    if (e->naliases) {
+      printf("  aliases: ");
+      for (size_t k = 0; k < e->naliases; k++)
+        printf("%s%s", k ? ", " : "", e->aliases[k]);
+    }
+    putchar('\n');
+    for (size_t k = 0; k < e->nmentions && k < SHOW_MENTIONS; k++)
+      show_mention(a, &e->mentions[k], color);
+    if (e->nmentions > SHOW_MENTIONS)
+      printf("      ... and %zu more\n", e->nmentions - SHOW_MENTIONS);
+  }
+  if (!t->nents)
+    printf("  (no entities)\n");
+  for (size_t i = 0; i < t->ntopics; i++) {
+    const ng_topic *p = t->topics[i];
+    printf("  %stopic%s        %s %s  score %.3f  rule: %s\n", color ? "\033[35m" : "",
+           color ? "\033[0m" : "", p->id, p->label, p->score, p->rule);
+  }
+  if (!t->ntopics)
+    printf("  (no topics)\n");
+}
+
+int ng_cmd_explain(int argc, char **argv) {
+  const char *site = NULL;
+  const char *rules[64];
+  size_t nrules = 0;
+  int defaults = 1, first = -1;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--site") == 0 && i + 1 < argc)
+      site = argv[++i];
+    else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc && nrules < 64)
+      rules[nrules++] = argv[++i];
+    else if (strcmp(argv[i], "--no-default-rules") == 0)
+      defaults = 0;
+    else if (argv[i][0] == '-') {
+      fprintf(stderr, "nutgraf explain: unknown option %s\n%s", argv[i], ng_cli_usage);
+      return 2;
+    } else {
+      first = i;
+      break;
+    }
+  }
+  if (first < 0) {
+    fprintf(stderr, "nutgraf explain: no article given\n%s", ng_cli_usage);
+    return 2;
+  }
+  ng_config cfg;
+  ng_engine *eng;
+  ng_tagger *tg;
+  size_t rule_errors;
+  if (ng_cli_setup(site, rules, nrules, defaults, &cfg, &eng, &tg, &rule_errors) < 0)
+    return 1;
+  int failed = rule_errors > 0, color = ng_cli_color(stdout);
+  for (int i = first; i < argc; i++) {
+    ng_article *a;
+    ng_tags *t;
+    if (ng_cli_tag_file(argv[i], &cfg, tg, &a, &t) < 0) {
+      failed = 1;
+      continue;
+    }
+    explain(a, t, color);
+    ng_tags_free(t);
+    ng_article_free(a);
+  }
+  ng_cli_teardown(&cfg, eng, tg);
+  return failed ? 1 : 0;
+}
