@@ -66,8 +66,11 @@ check: check-deps all $(UNIT_BIN)
 unit: all $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t --jobs 2 || exit 1; done
 
+eval: all
+	python3 tools/eval.py --nutgraf $(BUILD)/nutgraf
+
 lint:
-	luacheck --quiet --config .luacheckrc lua sample-site/rules
+	luacheck --quiet --config .luacheckrc lua sample-site/rules tests/e2e/rules
 
 asan:
 	$(MAKE) BUILD=build/asan CC=clang \

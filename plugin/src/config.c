@@ -19,11 +19,11 @@ static const char *const KEY_NAMES[NG_KEY_COUNT + 1] = {
 
 static const char *const TOP_KEYS[] = {"content", "output", "rules",   "default_rules",
                                        "keys",    "limits", "related", NULL};
-static const char *const LIMIT_KEYS[] = {"max_article_bytes", "instruction_budget",
-                                         "memory_limit", NULL};
-static const char *const RELATED_KEYS[] = {"count",         "min_score", "half_life_days",
-                                           "weights",       "section_boost", "df_cap",
-                                           "url_pattern",   NULL};
+static const char *const LIMIT_KEYS[] = {"max_article_bytes", "instruction_budget", "memory_limit",
+                                         NULL};
+static const char *const RELATED_KEYS[] = {
+    "count",         "min_score", "half_life_days", "weights",
+    "section_boost", "df_cap",    "url_pattern",    NULL};
 static const char *const WEIGHT_KEYS[] = {"entities", "topics", "terms", NULL};
 
 typedef struct ctx {
@@ -183,8 +183,8 @@ static int get_number(ctx *c, const char *name, const ng_ynode *v, double lo, do
     if (hi == HUGE_VAL)
       snprintf(want, sizeof want, "a number %s %g", lo_open ? "above" : "at least", lo);
     else
-      snprintf(want, sizeof want, "a number %s %g and at most %g", lo_open ? "above" : "of at least",
-               lo, hi);
+      snprintf(want, sizeof want, "a number %s %g and at most %g",
+               lo_open ? "above" : "of at least", lo, hi);
     return value_error(c, name, v, want);
   }
   *out = d;
@@ -441,8 +441,7 @@ static int read_related(ctx *c, ng_config *cfg, const ng_ynode *v) {
     else if (!strcmp(k, "weights"))
       rc = read_weights(c, cfg, val);
     else if (!strcmp(k, "section_boost"))
-      rc = get_number(c, "related.section_boost", val, 0, HUGE_VAL, 0,
-                      &cfg->related_section_boost);
+      rc = get_number(c, "related.section_boost", val, 0, HUGE_VAL, 0, &cfg->related_section_boost);
     else if (!strcmp(k, "df_cap"))
       rc = get_number(c, "related.df_cap", val, 0, 1, 1, &cfg->related_df_cap);
     else

@@ -22,7 +22,7 @@ typedef struct ng_config {
   char *site_dir;     /* as given */
   char *path;         /* SITE/nutgraf.yaml (may not exist: defaults) */
   char *content_dir;  /* absolute or site-relative joined path */
-  char *output_dir;   /* joined path; NULL = SITE/public-content? see config.c */
+  char *output_dir;   /* joined path; default SITE/public-content */
   char **rules;       /* rule files/dirs, joined with site dir; NULL-terminated */
   size_t nrules;
   int default_rules;  /* include nutgraf's default rules first (default 1) */
@@ -42,8 +42,16 @@ typedef struct ng_config {
   char *url_pattern;               /* default "/:section/:slug/" */
 } ng_config;
 
-/* Load SITE/nutgraf.yaml (a missing file gives defaults). Returns 0 or -1
- * with *err at file:line:col. The caller frees with ng_config_free. */
+/* Load SITE/nutgraf.yaml (a missing, empty or null file gives defaults).
+ * Relative paths are joined with site_dir; absolute ones are kept.
+ * max_article_bytes and memory_limit take an integer or a size string
+ * ("64MB" = 64*10^6, "16MiB" = 16*2^20; B, KB, MB, GB, TB, KiB..TiB).
+ * Returns 0, or -1 with *err at SITE/nutgraf.yaml:line:col: NG_ERR_CONFIG
+ * for unknown keys (with a "did you mean") and wrong types or ranges,
+ * NG_ERR_YAML for syntax (duplicate keys included), NG_ERR_IO,
+ * NG_ERR_NOMEM, NG_ERR_USAGE for a NULL/empty site_dir. On failure cfg is
+ * left empty (ng_config_free is harmless). On success the caller frees
+ * with ng_config_free. */
 int ng_config_load(const char *site_dir, ng_config *cfg, ng_error *err);
 void ng_config_free(ng_config *cfg);
 

@@ -82,7 +82,8 @@ static size_t next_line(const char *d, size_t hi, size_t pos) {
       return pos + 1;
     if (u[pos] == 0xC2 && pos + 1 < hi && u[pos + 1] == 0x85)
       return pos + 2;
-    if (u[pos] == 0xE2 && pos + 2 < hi && u[pos + 1] == 0x80 && (u[pos + 2] == 0xA8 || u[pos + 2] == 0xA9))
+    if (u[pos] == 0xE2 && pos + 2 < hi && u[pos + 1] == 0x80 &&
+        (u[pos + 2] == 0xA8 || u[pos + 2] == 0xA9))
       return pos + 3;
   }
   return hi;
@@ -136,8 +137,8 @@ static int nomem(ng_error *err) {
 }
 
 /* A flow root ({a: 1}) has no lines to keep: emit its kept pairs and add. */
-static int rewrite_flow(const ng_ynode *root, const char *const *drop, size_t ndrop,
-                        const ng_ynode *add, int crlf, ng_buf *out, ng_error *err) {
+static int reemit(const ng_ynode *root, const char *const *drop, size_t ndrop, const ng_ynode *add,
+                  int crlf, ng_buf *out, ng_error *err) {
   size_t nadd = add ? add->n : 0;
   ng_ynode tmp;
   memset(&tmp, 0, sizeof tmp);
@@ -161,15 +162,23 @@ static int rewrite_flow(const ng_ynode *root, const char *const *drop, size_t nd
   return rc;
 }
 
-/* Append add's pairs, indented like the root's first key (" title: x"
- * is a valid root mapping too, and the pairs must line up with it). */
+/* Append add's pairs, indented like the root mapping (" title: x" is a
+ * valid root mapping too, and the pairs must line up with it). */
 static int emit_indented(const char *data, size_t lo, const ng_ynode *root, const ng_ynode *add,
                          int crlf, ng_buf *out, ng_error *err) {
   size_t indent = 0;
   if (root->n) {
-    size_t ks = root->items[0]->start, ls = line_start(data, lo, ks);
-    while (ls + indent < ks && data[ls + indent] == ' ')
-      indent++;
+    /* The lesser of the mapping's and its first key's line indents: an
+     * anchor line or "?" may start the mapping apart from its key. */
+    size_t at[2] = {root->start < lo ? lo : root->start, root->items[0]->start};
+    indent = (size_t)-1;
+    for (int i = 0; i < 2; i++) {
+      size_t ls = line_start(data, lo, at[i]), n = 0;
+      while (ls + n < at[i] && data[ls + n] == ' ')
+        n++;
+      if (n < indent)
+        indent = n;
+    }
   }
   if (!indent)
     return ng_yaml_emit_pairs(add, crlf, out, err);
@@ -188,6 +197,79 @@ static int emit_indented(const char *data, size_t lo, const ng_ynode *root, cons
   }
   ng_buf_free(&tmp);
   return out->oom ? nomem(err) : 0;
+}
+
+/* Cut the dropped keys' lines out of the block and append add. */
+static int rewrite_lines(const char *data, const ng_fm *fm, const ng_ynode *root,
+                         const char *const *drop, size_t ndrop, const ng_ynode *add, ng_buf *out,
+                         ng_error *err) {
+  size_t pos = fm->yaml_start, lo = fm->yaml_start, hi = fm->yaml_end, base = out->len;
+  for (size_t i = 0; i < root->n; i++) {
+    const ng_ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
+    if (k->start < lo || k->start >= hi || v->end > hi) {
+      ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0,
+                   "ng_fm_rewrite: the tree's positions are not in file coordinates");
+      return -1;
+    }
+    if (!dropped(k, drop, ndrop, add))
+      continue;
+    size_t s = line_start(data, lo, k->start);
+    size_t next = i + 1 < root->n ? line_start(data, lo, root->items[2 * i + 2]->start) : hi;
+    /* Lines holding the key or its value go; so does the rest of the line
+     * where the value ends (a trailing comment). */
+    size_t ve = tight_end(v) > k->end ? tight_end(v) : k->end;
+    size_t keep_min = line_start(data, lo, ve) == ve && ve > s ? ve : next_line(data, hi, ve);
+    if (keep_min > next)
+      keep_min = next;
+    /* The next pair may begin before its key ("?" of an explicit key). */
+    for (size_t l = keep_min; l < next;) {
+      size_t le = next_line(data, hi, l);
+      size_t brk = break_before(data, lo, le);
+      if (!blank_or_comment(data, l, le - (le == hi && !brk ? 0 : brk))) {
+        next = l;
+        break;
+      }
+      l = le;
+    }
+    /* Blank and comment lines directly above the next key stay with it. */
+    size_t e = next;
+    while (e > keep_min) {
+      size_t brk = break_before(data, lo, e);
+      size_t ps = line_start(data, lo, e - brk);
+      if (ps < keep_min || !blank_or_comment(data, ps, e - brk))
+        break;
+      e = ps;
+    }
+    if (s < pos)
+      s = pos;
+    ng_buf_put(out, data + pos, s - pos);
+    pos = e > s ? e : s;
+  }
+  ng_buf_put(out, data + pos, hi - pos);
+  /* Found by fuzzing: a cut at a CR, NEL, LS or PS break can leave the block
+   * ending in one ("a: 1\rpeople: x\r\n" minus people), and then the closing
+   * fence no longer starts a '\n' line and ng_fm_find cannot find it again. */
+  if (!out->oom && out->len > base && out->data[out->len - 1] != '\n')
+    ng_buf_puts(out, out->data[out->len - 1] == '\r' ? "\n" : fm->crlf ? "\r\n" : "\n");
+  if (add && emit_indented(data, lo, root, add, fm->crlf, out, err) < 0)
+    return -1;
+  return out->oom ? nomem(err) : 0;
+}
+
+/* The new block must read back as a mapping with the expected number of
+ * pairs. Layouts that line cutting cannot handle (an alias into a dropped
+ * value, keys indented oddly) fail this and get the block re-emitted. */
+static int block_ok(const char *yaml, size_t len, size_t want, ng_error *err) {
+  ng_yaml_opts o = {NULL, 1, 0, (size_t)-1 / 4, 100000};
+  ng_error e;
+  ng_ynode *r = ng_yaml_parse(yaml, len, &o, &e);
+  if (!r && e.code == NG_ERR_NOMEM) {
+    nomem(err);
+    return -1;
+  }
+  int ok = r && r->kind == NG_Y_MAP && r->n == want;
+  ng_ynode_free(r);
+  return ok;
 }
 
 int ng_fm_rewrite(const char *data, size_t len, const ng_fm *fm, const ng_ynode *root,
@@ -223,44 +305,22 @@ int ng_fm_rewrite(const char *data, size_t len, const ng_fm *fm, const ng_ynode 
     return -1;
   }
   ng_buf_put(out, data, fm->yaml_start);
-  if (root->flags & NG_Y_FLOW) {
-    if (rewrite_flow(root, drop, ndrop, add, fm->crlf, out, err) < 0)
-      return out->oom ? nomem(err) : -1;
-  } else {
-    size_t pos = fm->yaml_start, lo = fm->yaml_start, hi = fm->yaml_end;
-    for (size_t i = 0; i < root->n; i++) {
-      const ng_ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
-      if (k->start < lo || k->start >= hi || v->end > hi) {
-        ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0,
-                     "ng_fm_rewrite: the tree's positions are not in file coordinates");
-        return -1;
-      }
-      if (!dropped(k, drop, ndrop, add))
-        continue;
-      size_t s = line_start(data, lo, k->start);
-      size_t next = i + 1 < root->n ? line_start(data, lo, root->items[2 * i + 2]->start) : hi;
-      /* Lines holding the key or its value go; so does the rest of the line
-       * where the value ends (a trailing comment). */
-      size_t ve = tight_end(v) > k->end ? tight_end(v) : k->end;
-      size_t keep_min = line_start(data, lo, ve) == ve && ve > s ? ve : next_line(data, hi, ve);
-      if (keep_min > next)
-        keep_min = next;
-      /* Blank and comment lines directly above the next key stay with it. */
-      size_t e = next;
-      while (e > keep_min) {
-        size_t brk = break_before(data, lo, e);
-        size_t ps = line_start(data, lo, e - brk);
-        if (ps < keep_min || !blank_or_comment(data, ps, e - brk))
-          break;
-        e = ps;
-      }
-      if (s < pos)
-        s = pos;
-      ng_buf_put(out, data + pos, s - pos);
-      pos = e > s ? e : s;
-    }
-    ng_buf_put(out, data + pos, hi - pos);
-    if (add && emit_indented(data, lo, root, add, fm->crlf, out, err) < 0)
+  size_t mark = out->len, keep = 0;
+  for (size_t i = 0; i < root->n; i++)
+    keep += !dropped(root->items[2 * i], drop, ndrop, add);
+  int ok = 0;
+  if (!(root->flags & NG_Y_FLOW)) {
+    if (rewrite_lines(data, fm, root, drop, ndrop, add, out, err) < 0)
+      return -1;
+    ok = block_ok(out->data + mark, out->len - mark, keep + (add ? add->n : 0), err);
+    if (ok < 0)
+      return -1;
+  }
+  if (!ok) {
+    out->len = mark;
+    if (out->data)
+      out->data[mark] = '\0';
+    if (reemit(root, drop, ndrop, add, fm->crlf, out, err) < 0)
       return out->oom ? nomem(err) : -1;
   }
   ng_buf_put(out, data + fm->yaml_end, len - fm->yaml_end);

@@ -13,7 +13,8 @@
 typedef struct ng_fm {
   size_t bom;        /* 3 when the file starts with a UTF-8 BOM, else 0 */
   int present;       /* a front matter block was found */
-  int crlf;          /* the opening fence line ends in "\r\n" */
+  int crlf;          /* the opening fence line (without front matter: the
+                        first line) ends in "\r\n" */
   size_t yaml_start; /* byte range of the YAML text between the fences */
   size_t yaml_end;
   int yaml_line;     /* file line (1-based) of yaml_start */
@@ -28,13 +29,23 @@ int ng_fm_find(const char *data, size_t len, ng_fm *fm, const char *path, ng_err
 
 /* Write the article with its front matter rewritten into out:
  *  - every top-level key of root (a MAP parsed from the block, positions in
- *    file coordinates) whose name is in drop[0..ndrop) is removed with the
- *    lines it spans (its comments above it stay with the previous key);
+ *    file coordinates: parse with line0 = yaml_line, offset0 = yaml_start)
+ *    whose name is in drop[0..ndrop), or that `add` sets, is removed with
+ *    the lines it spans (its comments above it stay with the previous key;
+ *    blank and comment lines directly above the next key stay with that);
  *  - the emitted pairs of `add` (a MAP; may be NULL) are appended at the end
- *    of the block, in the file's line-ending style;
+ *    of the block, in the file's line-ending style and at the indentation
+ *    of the root mapping;
  *  - BOM, fences, other keys, comments and the body are copied byte for byte.
- * An article without front matter gets a new block. If the root is a flow
- * mapping, the whole block is re-emitted (comments there are lost).
+ * An article without front matter gets a new block (none when add is NULL
+ * or empty: the bytes are copied). If the root is a flow mapping, or the
+ * cut block would not read back as the expected mapping (an alias into a
+ * dropped value, odd layouts), the whole block is re-emitted (comments
+ * there are lost). Rewriting is idempotent: the same drop/add applied to
+ * the output gives the same bytes.
+ * Errors: NG_ERR_FRONTMATTER when root is not a MAP, NG_ERR_USAGE when root
+ * is NULL for a present block or its positions are not in file
+ * coordinates, or add is not a MAP; NG_ERR_NOMEM.
  * Returns 0 or -1 with *err. */
 int ng_fm_rewrite(const char *data, size_t len, const ng_fm *fm, const ng_ynode *root,
                   const char *const *drop, size_t ndrop, const ng_ynode *add, ng_buf *out,

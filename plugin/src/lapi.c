@@ -732,7 +732,10 @@ static int l_gazetteer(lua_State *L) {
     } else
       return luaL_error(L, "gazetteer entry %d must be a string or a table", (int)i);
     if (ng_gazetteer_add(g->g, surface, canon, type, kind) < 0)
-      return luaL_error(L, "out of memory");
+      return luaL_error(L,
+                        "gazetteer entry %d ('%s') has no words, is not valid UTF-8, or "
+                        "memory ran out",
+                        (int)i, surface);
     lua_pop(L, 1);
   }
   return 1;
@@ -932,7 +935,35 @@ static int guarded(lua_State *L) {
   return lua_gettop(L);
 }
 
+/* string.rep that checks the result fits the memory limit first: a memory
+ * error raised here names the rule line (an allocator failure cannot). */
+static int guarded_rep(lua_State *L) {
+  ng_tagger *t = ng_tagger_of(L);
+  size_t l, lsep = 0;
+  luaL_checklstring(L, 1, &l);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_optlstring(L, 3, "", &lsep);
+  if (n > 0 && t->mem_limit) {
+    double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
+    double room = t->mem_limit > t->mem_used ? (double)(t->mem_limit - t->mem_used) : 0;
+    if (total > room) {
+      t->mem_hit = 1;
+      return luaL_error(L,
+                        "string.rep of %f bytes: rule ran past its memory limit "
+                        "(limits.memory_limit)",
+                        total);
+    }
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 void ng_lapi_guard_string(lua_State *L) {
+  lua_getfield(L, -1, "rep");
+  lua_pushcclosure(L, guarded_rep, 1);
+  lua_setfield(L, -2, "rep");
   static const char *fns[] = {"find", "match", "gmatch", "gsub"};
   for (int i = 0; i < 4; i++) {
     lua_getfield(L, -1, fns[i]);

@@ -307,6 +307,14 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   ng_tagger *t = ng_tagger_of(L);
   t->steps += HOOK_EVERY;
+  /* Remember where the rule is: memory errors reach us without a message
+   * handler call, so this is the best line we will have for them. */
+  lua_Debug w;
+  if (lua_getstack(L, 0, &w) && lua_getinfo(L, "Sl", &w) && w.currentline > 0 &&
+      w.source[0] == '@') {
+    snprintf(t->hook_src, sizeof t->hook_src, "%s", w.source + 1);
+    t->hook_line = w.currentline;
+  }
   if (t->budget && t->steps > t->budget) {
     t->budget_hit = 1;
     /* Fire on every instruction from now on: a pcall in the rule cannot
@@ -559,6 +567,53 @@ static int l_require(lua_State *L) {
                     t->e->lua_dir);
 }
 
+/* xpcall that never runs the rule's handler for a budget or memory error.
+ * Lua calls a message handler for an error raised in a hook with hooks
+ * still off, so `xpcall(f, function() while true do end end)` would escape
+ * the budget; here f runs under a plain pcall and the handler is called
+ * after the fact (with hooks on), and budget errors go straight through. */
+static int xpcall_done(lua_State *L, int status, lua_KContext base) {
+  ng_tagger *t = ng_tagger_of(L);
+  if (status == LUA_OK || status == LUA_YIELD) {
+    lua_pushboolean(L, 1);
+    lua_insert(L, (int)base);
+    return lua_gettop(L) - (int)base + 1;
+  }
+  if (t->budget_hit || (status == LUA_ERRMEM && t->mem_hit))
+    return lua_error(L);
+  lua_pushvalue(L, 2); /* handler(err) */
+  lua_insert(L, -2);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK && t->budget_hit)
+    return lua_error(L);
+  lua_pushboolean(L, 0);
+  lua_insert(L, -2);
+  return 2;
+}
+
+static int l_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 1); /* f, handler, f, args... */
+  return xpcall_done(L, lua_pcallk(L, n - 2, LUA_MULTRET, 0, 3, xpcall_done), 3);
+}
+
+/* setmetatable without finalizers: Lua runs __gc with hooks off, so a
+ * looping finalizer would escape the instruction budget. (Adding __gc to
+ * the metatable later does not make an object finalizable.) */
+static int l_setmetatable(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "__gc metamethods are not allowed in rules");
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 static void copy_field(lua_State *L, int from, int to, const char *name) {
   from = lua_absindex(L, from);
   to = lua_absindex(L, to);
@@ -579,6 +634,11 @@ static void build_sandbox(lua_State *L) {
                                "getmetatable", "_VERSION"};
   for (size_t i = 0; i < sizeof base / sizeof *base; i++)
     copy_field(L, G, safe, base[i]);
+  lua_pushcfunction(L, l_xpcall);
+  lua_setfield(L, safe, "xpcall");
+  lua_getfield(L, G, "setmetatable");
+  lua_pushcclosure(L, l_setmetatable, 1);
+  lua_setfield(L, safe, "setmetatable");
   lua_pushcfunction(L, l_print);
   lua_setfield(L, safe, "print");
   lua_pushcfunction(L, l_require);
@@ -648,17 +708,43 @@ static int sandbox_protected(lua_State *L) {
   return 0;
 }
 
+/* Length of a leading "FILE:LINE: " in msg naming file (or, as Lua's
+ * short_src does for long names, "...TAIL" of it); *line gets LINE. */
+static size_t leading_location(const char *msg, const char *file, int *line) {
+  const char *colon = strstr(msg, ": ");
+  const char *nl = strchr(msg, '\n');
+  if (!colon || (nl && nl < colon))
+    return 0;
+  const char *d = colon;
+  while (d > msg && d[-1] >= '0' && d[-1] <= '9')
+    d--;
+  if (d == colon || d == msg || d[-1] != ':')
+    return 0;
+  size_t n = (size_t)(d - 1 - msg), fl = strlen(file);
+  int same = n == fl && strncmp(msg, file, n) == 0;
+  int tail = n > 3 && strncmp(msg, "...", 3) == 0 && n - 3 <= fl &&
+             strncmp(msg + 3, file + fl - (n - 3), n - 3) == 0;
+  if (!same && !tail)
+    return 0;
+  *line = atoi(d);
+  return (size_t)(colon + 2 - msg);
+}
+
 static void rule_error(ng_tagger *t, ng_error *err, int code, const char *fallback_file,
-                       const char *article, const char *msg) {
+                       int fallback_line, const char *article, const char *msg) {
   const char *file = t->err_src[0] ? t->err_src : fallback_file;
-  /* Keep the first line for the message, the traceback after it. */
+  int line = t->err_src[0] ? t->err_line : fallback_line;
   const char *m = msg ? msg : "unknown error";
-  /* Drop a leading "file:line: " that repeats the location. */
-  char prefix[1200];
-  snprintf(prefix, sizeof prefix, "%s:%d: ", file, t->err_line);
-  if (strncmp(m, prefix, strlen(prefix)) == 0)
-    m += strlen(prefix);
-  ng_error_set(err, code, file, t->err_line, 0, "%s", m);
+  /* Drop a leading "file:line: " that repeats the location; a syntax error
+   * (no Lua frame yet) has its line only there. */
+  int at = 0;
+  size_t skip = leading_location(m, file, &at);
+  if (skip && (line == 0 || line == at)) {
+    line = at;
+    m += skip;
+  }
+  /* One line: the traceback after it would bury the message. */
+  ng_error_set(err, code, file, line, 0, "%.*s", (int)strcspn(m, "\n"), m);
   if (err && article)
     snprintf(err->article, sizeof err->article, "%s", article);
 }
@@ -728,7 +814,7 @@ ng_tagger *ng_tagger_new(ng_engine *e, ng_error *err) {
     if (rc != LUA_OK) {
       int code = t->budget_hit ? NG_ERR_BUDGET : (t->mem_hit || rc == LUA_ERRMEM) ? NG_ERR_MEMORY
                                                                                 : NG_ERR_RULE;
-      rule_error(t, err, code, e->rules[i].display, NULL, lua_tostring(L, -1));
+      rule_error(t, err, code, e->rules[i].display, 0, NULL, lua_tostring(L, -1));
       ng_tagger_free(t);
       return NULL;
     }
@@ -757,6 +843,13 @@ static int run_rules_protected(lua_State *L) {
     t->rule_name = lua_tostring(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, "ng.rule_name"); /* keeps the string alive */
     lua_getfield(L, -1, "article");
+    t->rule_idx = i;
+    t->rule_line = 0;
+    t->hook_src[0] = '\0';
+    lua_Debug d;
+    lua_pushvalue(L, -1);
+    if (lua_getinfo(L, ">S", &d) && d.linedefined > 0)
+      t->rule_line = d.linedefined;
     lua_pushvalue(L, 1);
     lua_call(L, 1, 0);
     lua_pop(L, 1);
@@ -774,6 +867,9 @@ ng_tags *ng_tagger_run(ng_tagger *t, const ng_article *a, ng_error *err) {
   t->steps = 0;
   t->budget_hit = t->mem_hit = 0;
   t->rule_name = NULL;
+  t->rule_idx = 0;
+  t->err_src[0] = '\0'; /* not the previous article's error */
+  t->err_line = 0;
   t->mem_limit = t->mem_used + t->e->memory_limit;
   lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   lua_pushcfunction(L, msgh);
@@ -789,12 +885,18 @@ ng_tags *ng_tagger_run(ng_tagger *t, const ng_article *a, ng_error *err) {
     int code = t->budget_hit ? NG_ERR_BUDGET
                : (t->mem_hit || rc == LUA_ERRMEM) ? NG_ERR_MEMORY
                                                   : NG_ERR_RULE;
-    char fallback[256];
-    snprintf(fallback, sizeof fallback, "%s", t->rule_name ? t->rule_name : "rules");
+    /* Without a message handler call (memory errors skip it), name the
+     * rule that was running and the last line the count hook saw in it. */
+    const char *fallback = "rules";
+    int fline = 0;
+    if (t->rule_idx > 0 && (size_t)t->rule_idx <= t->e->nrules) {
+      fallback = t->e->rules[t->rule_idx - 1].display;
+      fline = strcmp(t->hook_src, fallback) == 0 ? t->hook_line : t->rule_line;
+    }
     const char *msg = lua_tostring(L, -1);
     if (code == NG_ERR_MEMORY && (!msg || !strstr(msg, "limit")))
       msg = "rule ran past its memory limit (limits.memory_limit)";
-    rule_error(t, err, code, fallback, a->path, msg);
+    rule_error(t, err, code, fallback, fline, a->path, msg);
   } else if (ng_tags_finalize(tags) < 0) {
     failed = 1;
     ng_error_set(err, NG_ERR_NOMEM, a->path, 0, 0, "out of memory");

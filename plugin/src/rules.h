@@ -54,6 +54,10 @@ struct ng_tagger {
   char err_src[1024];
   int err_line;
   const char *rule_name; /* the rule running now */
+  int rule_idx;          /* its index in ng.rules (1-based), 0 between rules */
+  int rule_line;         /* the line its article function starts at */
+  char hook_src[1024];   /* where the count hook last found the current rule */
+  int hook_line;
 };
 
 /* Shared by lapi.c: resolve a data path relative to the calling chunk and

@@ -585,8 +585,9 @@ static int mref_cmp(const void *pa, const void *pb) {
   return a->ent < b->ent ? -1 : a->ent > b->ent;
 }
 
-/* "China" inside "Chinese Communist Party": a mention inside another
- * entity's mention is not a mention. Same span twice: the higher score wins. */
+/* "China" inside "Chinese Communist Party", "White House" inside "the White
+ * House": a mention inside a longer mention (of any entity) is not one.
+ * Same span twice: the higher score wins. */
 static int drop_nested(ng_tags *t) {
   size_t total = 0;
   for (size_t i = 0; i < t->nents; i++)
@@ -609,7 +610,7 @@ static int drop_nested(ng_tags *t) {
   uint32_t best_end = 0;
   size_t best_ent = (size_t)-1;
   for (size_t k = 0; k < n; k++) {
-    if (best_ent != (size_t)-1 && v[k].end <= best_end && v[k].ent != best_ent) {
+    if (best_ent != (size_t)-1 && v[k].end <= best_end) {
       t->ents[v[k].ent]->mentions[v[k].m].end = 0; /* mark removed */
       continue;
     }

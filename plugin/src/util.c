@@ -122,9 +122,10 @@ void ng_error_set(ng_error *err, int code, const char *file, int line, int colum
 void ng_error_format(const ng_error *err, char *buf, size_t size) {
   if (!err || !size)
     return;
-  if (err->file[0] && err->line > 0)
-    snprintf(buf, size, "%s:%d:%d: %s", err->file, err->line, err->column > 0 ? err->column : 1,
-             err->message);
+  if (err->file[0] && err->line > 0 && err->column > 0)
+    snprintf(buf, size, "%s:%d:%d: %s", err->file, err->line, err->column, err->message);
+  else if (err->file[0] && err->line > 0) /* rule errors: Lua knows lines, not columns */
+    snprintf(buf, size, "%s:%d: %s", err->file, err->line, err->message);
   else if (err->file[0])
     snprintf(buf, size, "%s: %s", err->file, err->message);
   else
@@ -150,7 +151,7 @@ int ng_read_file(const char *path, size_t max_bytes, char **out, size_t *len, ng
   size_t size = (size_t)st.st_size;
   if (max_bytes && size > max_bytes) {
     ng_error_set(err, NG_ERR_LIMIT, path, 1, 1,
-                 "file is %zu bytes, over the limit of %zu bytes (max_article_bytes)", size,
+                 "file is %zu bytes, over the limit of %zu bytes (limits.max_article_bytes)", size,
                  max_bytes);
     close(fd);
     return -1;

@@ -102,9 +102,7 @@ ng_ynode *ng_ynode_int(long long v) {
   return scalar_new(buf, strlen(buf), NG_Y_PLAIN);
 }
 
-ng_ynode *ng_ynode_bool(int v) {
-  return scalar_new(v ? "true" : "false", v ? 4 : 5, NG_Y_PLAIN);
-}
+ng_ynode *ng_ynode_bool(int v) { return scalar_new(v ? "true" : "false", v ? 4 : 5, NG_Y_PLAIN); }
 
 int ng_ynode_push(ng_ynode *seq, ng_ynode *item) {
   if (!seq || !item || seq->kind != NG_Y_SEQ) {
@@ -163,10 +161,10 @@ static int is_one_of(const char *s, const char *const *set) {
 }
 
 static const char *const NULLS[] = {"", "~", "null", "Null", "NULL", NULL};
-static const char *const TRUES[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
-                                    NULL};
-static const char *const FALSES[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off",
-                                     "OFF", NULL};
+static const char *const TRUES[] = {"true", "True", "TRUE", "yes", "Yes",
+                                    "YES",  "on",   "On",   "ON",  NULL};
+static const char *const FALSES[] = {"false", "False", "FALSE", "no",  "No",
+                                     "NO",    "off",   "Off",   "OFF", NULL};
 
 int ng_ynode_is_null(const ng_ynode *n) {
   return n && n->kind == NG_Y_SCALAR && (n->flags & NG_Y_PLAIN) && is_one_of(n->value, NULLS);
@@ -304,9 +302,9 @@ static int plain_is_typed(const char *s) {
 typedef struct posmap {
   const char *text;
   size_t len;
-  size_t *start;  /* libyaml line i starts at byte start[i] */
-  size_t *nlrow;  /* its '\n' line (0-based) */
-  size_t *nlbeg;  /* byte start of that '\n' line */
+  size_t *start; /* libyaml line i starts at byte start[i] */
+  size_t *nlrow; /* its '\n' line (0-based) */
+  size_t *nlbeg; /* byte start of that '\n' line */
   size_t nlines;
   int line0;
   size_t offset0;
@@ -610,7 +608,8 @@ static int on_event(builder *b, yaml_event_t *ev) {
     const char *v = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     if (memchr(v, '\0', len)) {
-      fail_at(b, NG_ERR_YAML, ev->start_mark, "%s", "a NUL character (\\0) is not allowed in a value");
+      fail_at(b, NG_ERR_YAML, ev->start_mark, "%s",
+              "a NUL character (\\0) is not allowed in a value");
       return -1;
     }
     if (count_node(b, ev->start_mark) < 0)
@@ -628,7 +627,8 @@ static int on_event(builder *b, yaml_event_t *ev) {
       return -1;
     }
     size_t idx;
-    if (ev->data.scalar.anchor && add_anchor(b, ev->data.scalar.anchor, ev->start_mark, n, 1, &idx) < 0)
+    if (ev->data.scalar.anchor &&
+        add_anchor(b, ev->data.scalar.anchor, ev->start_mark, n, 1, &idx) < 0)
       return -1;
     return 0;
   }
@@ -774,6 +774,17 @@ ng_ynode *ng_yaml_parse(const char *text, size_t len, const ng_yaml_opts *opts, 
     fail_nomem(&b);
     return NULL;
   }
+  /* libyaml takes a BOM past the start as a document prefix and then
+   * misreads what follows; editors hide it, so name it. */
+  for (size_t i = b.pm.offset0 ? 0 : b.pm.start[0]; i + 2 < len; i++)
+    if (memcmp(text + i, "\xEF\xBB\xBF", 3) == 0) {
+      int line, col;
+      byte_pos(&b.pm, i, &line, &col);
+      ng_error_set(err, NG_ERR_YAML, b.path, line, col,
+                   "a byte order mark (U+FEFF) is only allowed at the start of the file");
+      posmap_free(&b.pm);
+      return NULL;
+    }
   yaml_parser_t p;
   int ok = 0;
   if (!yaml_parser_initialize(&p)) {

@@ -200,9 +200,9 @@ Test(config, sizes) {
   struct {
     const char *v;
     size_t want;
-  } ok[] = {{"1024", 1024},          {"64MB", 64000000},      {"16MiB", 16u << 20},
-            {"16 mib", 16u << 20},   {"2GB", 2000000000ULL},  {"1kb", 1000},
-            {"3KiB", 3072},          {"100B", 100},           {"\"4096\"", 4096},
+  } ok[] = {{"1024", 1024},          {"64MB", 64000000},     {"16MiB", 16u << 20},
+            {"16 mib", 16u << 20},   {"2GB", 2000000000ULL}, {"1kb", 1000},
+            {"3KiB", 3072},          {"100B", 100},          {"\"4096\"", 4096},
             {"1_048_576", 1u << 20}, {"1GiB", 1ULL << 30}};
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
     char text[128];
@@ -254,11 +254,13 @@ Test(config, type_errors_name_the_key_and_position) {
 
 Test(config, related_values) {
   fails("related:\n  count: 2.5\n", 2, 10, "`related.count` must be a whole number, not `2.5`");
-  fails("related:\n  count: 5000\n", 2, 10, "`related.count` must be between 0 and 1000, not `5000`");
+  fails("related:\n  count: 5000\n", 2, 10,
+        "`related.count` must be between 0 and 1000, not `5000`");
   fails("related:\n  count: many\n", 2, 10, "`related.count` must be a whole number, not a string");
   fails("related:\n  min_score: -1\n", 2, 14,
         "`related.min_score` must be a number at least 0, not `-1`");
-  fails("related:\n  min_score: high\n", 2, 14, "`related.min_score` must be a number, not a string");
+  fails("related:\n  min_score: high\n", 2, 14,
+        "`related.min_score` must be a number, not a string");
   fails("related:\n  min_score: .nan\n", 2, 14,
         "`related.min_score` must be a number at least 0, not `.nan`");
   fails("related:\n  half_life_days: 0\n", 2, 19,
@@ -290,10 +292,8 @@ Test(config, unknown_keys_suggest_the_nearest) {
         "unknown key `memroy_limit` in `limits` (did you mean `memory_limit`?)");
   fails("related:\n  weights:\n    topic: 1\n", 3, 5,
         "unknown key `topic` in `related.weights` (did you mean `topics`?)");
-  fails("related: {cuont: 1}\n", 1, 11,
-        "unknown key `cuont` in `related` (did you mean `count`?)");
-  fails("keys: [peple]\n", 1, 8,
-        "unknown managed key `peple` in `keys` (did you mean `people`?)");
+  fails("related: {cuont: 1}\n", 1, 11, "unknown key `cuont` in `related` (did you mean `count`?)");
+  fails("keys: [peple]\n", 1, 8, "unknown managed key `peple` in `keys` (did you mean `people`?)");
   fails("keys:\n  authors: writers\n", 2, 3,
         "unknown key `authors` in `keys` (expected one of: people, organizations, places, "
         "topics, related, nutgraf)");
@@ -303,8 +303,9 @@ Test(config, keys_errors) {
   fails("keys: 5\n", 1, 7,
         "`keys` must be a list of managed keys or a mapping of them to names, not a number");
   fails("keys: [[people]]\n", 1, 8, "`keys[]` must be a key name, not a list");
-  fails("keys: {people: }\n", 1, 16, "`keys.people` must be a front matter key name or false, "
-                                     "not empty (null)");
+  fails("keys: {people: }\n", 1, 16,
+        "`keys.people` must be a front matter key name or false, "
+        "not empty (null)");
   fails("keys: {people: [a]}\n", 1, 16,
         "`keys.people` must be a front matter key name or false, not a list");
   fails("keys: {people: tags, topics: tags}\n", 1, 30,

@@ -96,8 +96,9 @@ Test(fm_find, fences) {
   cr_assert_eq(fm.yaml_line, 2);
   cr_assert_eq(fm.body_start, 19);
 
-  const char *not_fences[] = {"--- x\na: 1\n---\n", "----\na\n----\n", "...\na\n...\n",
-                              "text\n---\na: 1\n---\n", "", "\xEF\xBB\xBF"};
+  const char *not_fences[] = {
+      "--- x\na: 1\n---\n", "----\na\n----\n", "...\na\n...\n", "text\n---\na: 1\n---\n", "",
+      "\xEF\xBB\xBF"};
   for (size_t i = 0; i < sizeof not_fences / sizeof *not_fences; i++) {
     const char *s = not_fences[i];
     cr_assert_eq(ng_fm_find(s, strlen(s), &fm, "a.md", &err), 0, "%s", s);
@@ -123,8 +124,9 @@ Test(fm_find, toml_is_refused) {
   cr_assert_str_eq(err.file, "toml.md");
   cr_assert_eq(err.line, 1);
   cr_assert_eq(err.column, 1);
-  cr_assert_str_eq(err.message,
-                   "TOML front matter (+++) is not supported; convert it to YAML between --- lines");
+  cr_assert_str_eq(
+      err.message,
+      "TOML front matter (+++) is not supported; convert it to YAML between --- lines");
   free(data);
 }
 
@@ -199,9 +201,9 @@ Test(fm_rewrite, bom_is_kept) {
 
 Test(fm_rewrite, no_front_matter_gets_a_block) {
   check_fixture("none.md", "---\n" ADDED "---\n# Just a story\n\nNo front matter here.\n", 0);
-  check_fixture("none-bom-crlf.md",
-                "\xEF\xBB\xBF---\r\n" ADDED_CRLF "---\r\n# no front matter, BOM, CRLF\r\n\r\nText\r\n",
-                0);
+  check_fixture(
+      "none-bom-crlf.md",
+      "\xEF\xBB\xBF---\r\n" ADDED_CRLF "---\r\n# no front matter, BOM, CRLF\r\n\r\nText\r\n", 0);
 }
 
 Test(fm_rewrite, only_front_matter_and_dots_and_empty) {
@@ -263,7 +265,8 @@ Test(fm_rewrite, keys_in_add_replace_unmanaged_ones) {
 }
 
 Test(fm_rewrite, middle_key_with_multiline_value) {
-  const char *t = "---\na: 1\nrelated:\n  - x: 1\n    y: [1,\n      2]\n  - z\n\n# about b\nb: 2\n---\n";
+  const char *t =
+      "---\na: 1\nrelated:\n  - x: 1\n    y: [1,\n      2]\n  - z\n\n# about b\nb: 2\n---\n";
   size_t olen;
   ng_error err;
   char *out = rewrite(t, strlen(t), NULL, &olen, &err);
@@ -341,4 +344,37 @@ Test(fm_rewrite, lone_cr_and_unicode_line_breaks_split_keys) {
   cr_assert_not_null(out, "%s", err.message);
   cr_assert_str_eq(out, "---\ntitle: a\rn: 1\xE2\x80\xA8z: 2\n---\n");
   free(out);
+}
+
+Test(fm_rewrite, explicit_key_after_a_dropped_one) {
+  const char *t = "---\npeople:\n# about the next key\n? [a, b]\n: pair\ntitle: x\n---\n";
+  size_t olen;
+  ng_error err;
+  char *out = rewrite(t, strlen(t), NULL, &olen, &err);
+  cr_assert_str_eq(out, "---\n# about the next key\n? [a, b]\n: pair\ntitle: x\n---\n");
+  free(out);
+}
+
+Test(fm_rewrite, bom_inside_front_matter_is_an_error) {
+  const char *t = "---\n\xEF\xBB\xBF title: x\n---\n";
+  size_t olen;
+  ng_error err;
+  cr_assert_null(rewrite(t, strlen(t), NULL, &olen, &err));
+  cr_assert_eq(err.code, NG_ERR_YAML);
+  cr_assert_eq(err.line, 2);
+  cr_assert_eq(err.column, 1);
+}
+
+Test(fm_rewrite, alias_into_a_dropped_value_falls_back_to_re_emission) {
+  const char *t = "---\n# lost\npeople: &p [a]\ntitle: x\nother: *p\n---\nBody\n";
+  ng_ynode *add = standard_add();
+  size_t olen, olen2;
+  ng_error err;
+  char *out = rewrite(t, strlen(t), add, &olen, &err);
+  cr_assert_str_eq(out, "---\ntitle: x\nother: [a]\n" ADDED "---\nBody\n");
+  char *again = rewrite(out, olen, add, &olen2, &err);
+  cr_assert_str_eq(again, out);
+  free(again);
+  free(out);
+  ng_ynode_free(add);
 }

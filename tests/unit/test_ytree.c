@@ -257,6 +257,10 @@ Test(ytree, nul_and_bad_utf8_and_documents) {
   parse_fail("a: \"x\\0y\"\n", NG_ERR_YAML, 1, 4, &err);
   cr_assert(strstr(err.message, "NUL"), "%s", err.message);
   parse_fail("a: b\nc: \xC3\x28\n", NG_ERR_YAML, 2, 5, &err); /* the bad octet */
+  parse_fail("a: 1\n\xEF\xBB\xBF"
+             "b: 2\n",
+             NG_ERR_YAML, 2, 1, &err);
+  cr_assert(strstr(err.message, "byte order mark"), "%s", err.message);
   parse_fail("a: 1\n---\nb: 2\n", NG_ERR_YAML, 2, 1, &err);
   cr_assert(strstr(err.message, "more than one"), "%s", err.message);
 }
@@ -330,8 +334,8 @@ Test(ytree, numbers_format_shortest) {
   struct {
     double v;
     const char *s;
-  } cases[] = {{0.1, "0.1"},     {1.0, "1"},           {1.0 / 3, "0.3333333333333333"},
-               {1e21, "1e+21"},  {-0.05, "-0.05"},     {NAN, ".nan"},
+  } cases[] = {{0.1, "0.1"},       {1.0, "1"},          {1.0 / 3, "0.3333333333333333"},
+               {1e21, "1e+21"},    {-0.05, "-0.05"},    {NAN, ".nan"},
                {INFINITY, ".inf"}, {-INFINITY, "-.inf"}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     ng_ynode *n = ng_ynode_num(cases[i].v);
@@ -349,10 +353,10 @@ Test(ytree, numbers_format_shortest) {
 }
 
 Test(ytree, emit_quotes_only_when_needed) {
-  const char *strs[] = {"yes",   "No",      "1.0",   "null",      "",      "~",    ":",
-                        "a: b",  "#hash",   "x #y",  "2024-01-15", "0x1F", "1_000", "-",
-                        "- x",   "[a]",     "plain", "Zoë Ñandú", "3rd",   "-.inf", "<<",
-                        " lead", "trail ",  "@at",   "1:30",      "y",     "a'b",  "Tom \"T\""};
+  const char *strs[] = {"yes",   "No",     "1.0",   "null",       "",     "~",     ":",
+                        "a: b",  "#hash",  "x #y",  "2024-01-15", "0x1F", "1_000", "-",
+                        "- x",   "[a]",    "plain", "Zoë Ñandú",  "3rd",  "-.inf", "<<",
+                        " lead", "trail ", "@at",   "1:30",       "y",    "a'b",   "Tom \"T\""};
   size_t n = sizeof strs / sizeof *strs;
   ng_ynode *m = ng_ynode_map();
   for (size_t i = 0; i < n; i++) {
