@@ -90,13 +90,14 @@ class World:
         self.places = [rng.choice(PLACE_FORM).format(w.capitalize())
                        for w in unique_words(rng, 1000 * min(scale, 20), 2, 3, taken)]
         self.vocab = unique_words(rng, 6000, 1, 3, taken)
-        self.keyterms = unique_words(rng, 6000 * min(scale, 20), 3, 4, taken)
+        self.keyterms = unique_words(rng, 1500 * min(scale, 20), 2, 4, taken)
         self.topics = unique_words(rng, 300, 2, 3, taken)
         self.cum_people = zipf_cum(len(self.people), 1.0)
         self.cum_orgs = zipf_cum(len(self.orgs), 1.0)
         self.cum_places = zipf_cum(len(self.places), 1.0)
         self.cum_vocab = zipf_cum(len(self.vocab), 1.05)
         self.cum_topics = zipf_cum(len(self.topics), 0.8)
+        self.cum_keyterms = zipf_cum(len(self.keyterms), 0.7)
         self.rng = rng
 
     def entity(self, rng, kind, head):
@@ -113,20 +114,32 @@ def plan(world, n):
     rng = world.rng
     arts = []
     tid = 0
+    threads = []
     while len(arts) < n:
         tid += 1
         size = 1 if rng.random() < 0.15 else min(25, 2 + int(rng.expovariate(1 / 4.0)))
         size = min(size, n - len(arts))
         section = rng.choice(SECTIONS)
         start = rng.uniform(0, SPAN_DAYS - 120)
-        ents = [("person", world.entity(rng, "person", rng.random() < 0.5))]
+        ents = [("person", world.entity(rng, "person", rng.random() < 0.6))]
         if rng.random() < 0.6:
-            ents.append(("person", world.entity(rng, "person", rng.random() < 0.5)))
-        ents.append(("org", world.entity(rng, "org", rng.random() < 0.5)))
-        ents.append(("place", world.entity(rng, "place", rng.random() < 0.6)))
-        keys = [rng.choice(world.keyterms) for _ in range(3)]
+            ents.append(("person", world.entity(rng, "person", rng.random() < 0.6)))
+        ents.append(("org", world.entity(rng, "org", rng.random() < 0.6)))
+        ents.append(("place", world.entity(rng, "place", rng.random() < 0.7)))
+        keys = [zpick(rng, world.keyterms, world.cum_keyterms) for _ in range(3)]
+        if threads and rng.random() < 0.4:
+            # a different story about the same people: shares its lead and
+            # one key term with an earlier thread, often in the same period
+            other = rng.choice(threads[-50:] if rng.random() < 0.5 else threads)
+            ents[0] = other["ents"][0]
+            keys[2] = other["keys"][0]
+            if rng.random() < 0.5:
+                section = other["section"]
+                start = min(SPAN_DAYS - 120, other["start"] + rng.uniform(-30, 30))
         topics = sorted({zpick(rng, world.topics, world.cum_topics) for _ in range(2)})
-        thread = {"id": tid, "section": section, "ents": ents, "keys": keys, "topics": topics}
+        thread = {"id": tid, "section": section, "ents": ents, "keys": keys, "topics": topics,
+                  "start": start}
+        threads.append(thread)
         first = None
         for j in range(size):
             day = start + min(120.0, rng.expovariate(1 / 10.0)) if j else start
@@ -155,10 +168,11 @@ def sentence(rng, world, inserts):
 def article(world, art):
     rng = random.Random(art["seed"])
     th = art["thread"]
-    ents = [e for e in th["ents"] if rng.random() < 0.85] or th["ents"][:1]
+    ents = [e for e in th["ents"] if rng.random() < 0.7] or th["ents"][:1]
     bg = [(k, world.entity(rng, k, True)) for k in
-          rng.choices(["person", "org", "place"], k=rng.randint(2, 5))]
-    keys = [k for k in th["keys"] if rng.random() < 0.8] or th["keys"][:1]
+          rng.choices(["person", "org", "place"], k=rng.randint(3, 6))]
+    keys = [k for k in th["keys"] if rng.random() < 0.6] or th["keys"][:1]
+    keys += [zpick(rng, world.keyterms, world.cum_keyterms) for _ in range(2)]
     phrase = th["keys"][0] + " " + th["keys"][1]
     mentions = {}
     target = rng.randint(300, 600)
@@ -168,17 +182,17 @@ def article(world, art):
         for _ in range(rng.randint(2, 5)):
             ins = []
             r = rng.random()
-            if r < 0.35:
+            if r < 0.25:
                 e = rng.choice(ents)
                 ins.append(e[1])
                 mentions[e] = mentions.get(e, 0) + 1
-            elif r < 0.5:
+            elif r < 0.45:
                 e = rng.choice(bg)
                 ins.append(e[1])
                 mentions[e] = mentions.get(e, 0) + 1
-            if rng.random() < 0.3:
+            if rng.random() < 0.25:
                 ins.append(rng.choice(keys))
-            if rng.random() < 0.08:
+            if rng.random() < 0.05:
                 ins.append(phrase)
             s = sentence(rng, world, ins)
             count += s.count(" ") + 1

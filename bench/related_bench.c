@@ -32,18 +32,24 @@ static double now(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static long peak_rss_mb(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_maxrss / 1024;
 }
 
-static void die(const char *msg, const char *arg) {
+_Noreturn static void die(const char *msg, const char *arg) {
   fprintf(stderr, "related_bench: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
   exit(1);
 }
 
-static char *slurp(const char *path, size_t *len) {
+__attribute__((noinline)) static char *slurp(const char *path, size_t *len) {
   char *data;
   ng_error err;
   if (ng_read_file(path, 0, &data, len, &err) < 0)
@@ -54,8 +60,8 @@ static char *slurp(const char *path, size_t *len) {
 /* Parse "2016-04-06T18:57:19Z" as UTC seconds. */
 static int64_t parse_date(const char *s) {
   struct tm tm = {0};
-  if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-             &tm.tm_min, &tm.tm_sec) != 6)
+  if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+             &tm.tm_sec) != 6)
     return NG_DATE_UNKNOWN;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
@@ -76,10 +82,10 @@ static int split(char *line, char **f, int max) {
 
 /* The body of a generated article: after the closing front matter fence. */
 static const char *body_of(const char *text, size_t *len) {
-  const char *b = strstr(text + 3, "\n---\n");
-  b = b ? b + 5 : text;
-  *len = strlen(b);
-  return b;
+  const char *fence = strstr(text + 3, "\n---\n");
+  size_t off = fence ? (size_t)(fence - text) + 5 : 0;
+  *len = strlen(text + off);
+  return text + off;
 }
 
 /* ---- Ground truth ---- */
@@ -196,10 +202,10 @@ static int run_nutgraf(const char *dir, int threads, int with_terms, size_t samp
     if (rc < 0)
       die(err.message, f[0]);
   }
-  double t1 = now();
+  double t1 = now(), c1 = cpu_now();
   if (ng_related_compute(r, threads, &err) < 0)
     die(err.message, NULL);
-  double t2 = now();
+  double t2 = now(), c2 = cpu_now();
   size_t n = ng_related_count(r);
   truth t;
   load_truth(dir, n, find_related, r, &t);
@@ -224,9 +230,10 @@ static int run_nutgraf(const char *dir, int threads, int with_terms, size_t samp
       }
     }
   }
-  printf("nutgraf  docs=%zu  load+terms=%.2fs (terms %.2fs)  compute=%.2fs (threads=%d)  "
+  printf("nutgraf  docs=%zu  load+terms=%.2fs (terms %.2fs)  compute=%.2fs wall %.2fs cpu "
+         "(threads=%d)  "
          "peak_rss=%ldMB  P@5=%.3f (sample %.3f, n=%zu)  digest=%016llx\n",
-         n, t1 - t0, t_terms, t2 - t1, threads, peak_rss_mb(), cnt ? sum / cnt : 0,
+         n, t1 - t0, t_terms, t2 - t1, c2 - c1, threads, peak_rss_mb(), cnt ? sum / cnt : 0,
          scnt ? ssum / scnt : 0, scnt, (unsigned long long)digest);
   free(t.thread);
   free(t.tsize);

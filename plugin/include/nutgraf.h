@@ -146,6 +146,9 @@ enum {
   NG_BUILD_QUIET = 1 << 1,    /* no progress output */
   NG_BUILD_FORCE = 1 << 2     /* ignore any cache */
 };
+/* Worker threads for a build, or'ed into the flags (0 = one per core). */
+#define NG_BUILD_JOBS(n) (((n)&0xff) << 16)
+#define NG_BUILD_JOBS_OF(flags) (((flags) >> 16) & 0xff)
 
 typedef struct ng_build_report {
   size_t articles; /* articles found */

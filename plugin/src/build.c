@@ -3,16 +3,24 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
+#include <strings.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "article.h"
 #include "frontmatter.h"
 #include "output.h"
+#include "permalink.h"
+#include "related.h"
+#include "terms.h"
+#include "text.h"
 #include "rules.h"
 #include "util.h"
 
@@ -49,8 +57,11 @@ static int push_entry(entries *es, const char *rel, int article) {
   return 0;
 }
 
-/* Walk dir recursively; hidden entries are skipped. */
-static int walk(const char *root, const char *rel, entries *es, ng_error *err) {
+/* Walk dir recursively; hidden entries are skipped, and so is the directory
+ * `skip` (an output tree inside the content tree is not content: reading it
+ * would nest one more copy into the output at every build). */
+static int walk(const char *root, const char *rel, const struct stat *skip, entries *es,
+                ng_error *err) {
   char *dir = rel[0] ? ng_path_join(root, rel) : ng_strdup(root);
   if (!dir)
     return -1;
@@ -72,8 +83,10 @@ static int walk(const char *root, const char *rel, entries *es, ng_error *err) {
       rc = -1;
     else if (stat(full, &st) < 0)
       ; /* dangling link: nothing to read */
-    else if (S_ISDIR(st.st_mode))
-      rc = walk(root, child, es, err);
+    else if (S_ISDIR(st.st_mode)) {
+      if (!skip || st.st_dev != skip->st_dev || st.st_ino != skip->st_ino)
+        rc = walk(root, child, skip, es, err);
+    }
     else if (S_ISREG(st.st_mode))
       rc = push_entry(es, child, is_article_name(de->d_name));
     free(child);
@@ -128,20 +141,128 @@ typedef struct record {
   uint64_t hash;   /* of the source bytes as read */
   int hashed;      /* hash is set: the source could be read when tagging */
   int unreadable;  /* the source could not be read at all: reported, nothing to write */
+  ng_error *err;   /* the article's problem, reported in path order */
+  /* What the related stage needs. */
+  char *title, *url, *section, *date;
+  ng_term *terms;
+  size_t nterms;
+  struct feat {
+    ng_feature_kind kind;
+    char *key, *label;
+    double weight;
+  } *feats;
+  size_t nfeats;
+  char **manual; /* hand-declared related paths */
+  size_t nmanual;
 } record;
 
-/* Tag one article into its record. Returns 0, or -1 after reporting. */
-static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *path, record *rec,
-                   ng_diag_fn diag, void *ud) {
+static void record_clear(record *r) {
+  json_decref(r->managed);
+  free(r->err);
+  free(r->title);
+  free(r->url);
+  free(r->section);
+  free(r->date);
+  ng_terms_free(r->terms);
+  for (size_t i = 0; i < r->nfeats; i++) {
+    free(r->feats[i].key);
+    free(r->feats[i].label);
+  }
+  free(r->feats);
+  for (size_t i = 0; i < r->nmanual; i++)
+    free(r->manual[i]);
+  free(r->manual);
+  memset(r, 0, sizeof *r);
+}
+
+#define TERMS_PER_ARTICLE 48
+#define MAX_REASONS 5
+
+static int add_feat(record *r, ng_feature_kind kind, const char *key, const char *label,
+                    double weight) {
+  struct feat *nf = ng_realloc(r->feats, (r->nfeats + 1) * sizeof *nf);
+  if (!nf)
+    return -1;
+  r->feats = nf;
+  struct feat *f = &nf[r->nfeats];
+  f->kind = kind;
+  f->key = ng_strdup(key);
+  f->label = ng_strdup(label);
+  f->weight = weight > 0.01 ? weight : 0.01;
+  if (!f->key || !f->label) {
+    free(f->key);
+    free(f->label);
+    return -1;
+  }
+  r->nfeats++;
+  return 0;
+}
+
+/* Keep what related stories need from a tagged article. */
+static int keep_related_inputs(const ng_config *cfg, const char *rel, const ng_article *a,
+                               const ng_tags *t, record *r) {
+  const char *sec = ng_article_meta_str(a, "section");
+  const char *date = ng_article_meta_str(a, "date");
+  r->title = ng_strdup(a->title ? a->title : "");
+  r->url = ng_permalink(a, rel, cfg->url_pattern);
+  r->section = ng_strdup(sec ? sec : "");
+  r->date = date ? ng_strdup(date) : NULL;
+  if (!r->title || !r->url || !r->section || (date && !r->date))
+    return -1;
+  for (size_t i = 0; i < t->nents; i++) {
+    const ng_entity *e = t->ents[i];
+    size_t n;
+    char *folded = ng_fold(e->name, strlen(e->name), &n);
+    char *key = folded ? ng_malloc(strlen(e->type) + n + 2) : NULL;
+    if (!key) {
+      free(folded);
+      return -1;
+    }
+    sprintf(key, "%s:%s", e->type, folded);
+    free(folded);
+    int rc = add_feat(r, NG_FEAT_ENTITY, key, e->name, e->salience);
+    free(key);
+    if (rc < 0)
+      return -1;
+  }
+  for (size_t i = 0; i < t->ntopics; i++)
+    if (add_feat(r, NG_FEAT_TOPIC, t->topics[i]->id, t->topics[i]->label, t->topics[i]->score) <
+        0)
+      return -1;
+  size_t nt = ng_terms_extract(a->text, a->text_len, a->toks, a->ntok, TERMS_PER_ARTICLE,
+                               &r->terms);
+  if (nt == (size_t)-1)
+    return -1;
+  r->nterms = nt;
+  const ng_ynode *man = ng_ynode_get(a->meta, "related_manual");
+  if (man && man->kind == NG_Y_SEQ) {
+    r->manual = ng_calloc(man->n, sizeof *r->manual);
+    if (!r->manual)
+      return -1;
+    for (size_t i = 0; i < man->n; i++)
+      if (man->items[i]->kind == NG_Y_SCALAR &&
+          !(r->manual[r->nmanual++] = ng_strdup(man->items[i]->value)))
+        return -1;
+  }
+  return 0;
+}
+
+static void keep_error(record *rec, const ng_error *e) {
+  if (!rec->err && (rec->err = ng_malloc(sizeof *rec->err)))
+    *rec->err = *e;
+}
+
+/* Tag one article into its record; a problem is kept in rec->err. */
+static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *rel, const char *path,
+                   record *rec) {
   ng_error e;
   ng_error_clear(&e);
   char *data;
   size_t len;
   if (ng_read_file(path, cfg->max_article_bytes, &data, &len, &e) < 0) {
-    /* Over the size limit: still copied through. Unreadable: skipped when
-     * writing, or the same error would print twice. */
+    /* Too big is an article we still copy through; unreadable is not. */
     rec->unreadable = e.code != NG_ERR_LIMIT;
-    report(diag, ud, &e);
+    keep_error(rec, &e);
     return -1;
   }
   rec->hash = XXH3_64bits(data, len);
@@ -150,24 +271,172 @@ static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *path, record
   ng_article *a = ng_article_parse_ex(path, data, len, &lim, &e);
   free(data);
   if (!a) {
-    report(diag, ud, &e);
+    keep_error(rec, &e);
     return -1;
   }
   ng_tags *t = ng_tagger_run(tg, a, &e);
   if (!t) {
-    report(diag, ud, &e);
+    keep_error(rec, &e);
     ng_article_free(a);
     return -1;
   }
   rec->managed = ng_output_managed(t, cfg);
+  int rc = rec->managed && keep_related_inputs(cfg, rel, a, t, rec) == 0 ? 0 : -1;
   ng_tags_free(t);
   ng_article_free(a);
-  if (!rec->managed) {
+  if (rc < 0) {
+    json_decref(rec->managed);
+    rec->managed = NULL;
     ng_error_set(&e, NG_ERR_NOMEM, path, 0, 0, "out of memory");
-    report(diag, ud, &e);
-    return -1;
+    keep_error(rec, &e);
   }
-  return 0;
+  return rc;
+}
+
+/* Pass 1 runs on N workers, each with its own tagger; records are indexed
+ * by file, so the result does not depend on which worker took which. */
+typedef struct pass1 {
+  const ng_config *cfg;
+  const entries *es;
+  record *recs;
+  ng_engine *eng;
+  pthread_mutex_t mu;
+  size_t next;
+} pass1;
+
+static void run_pass1(pass1 *p, ng_tagger *tg) {
+  for (;;) {
+    pthread_mutex_lock(&p->mu);
+    size_t i = p->next++;
+    pthread_mutex_unlock(&p->mu);
+    if (i >= p->es->n)
+      return;
+    if (!p->es->v[i].article)
+      continue;
+    char *src = ng_path_join(p->cfg->content_dir, p->es->v[i].rel);
+    if (!src) {
+      ng_error e;
+      ng_error_set(&e, NG_ERR_NOMEM, p->es->v[i].rel, 0, 0, "out of memory");
+      keep_error(&p->recs[i], &e);
+      continue;
+    }
+    tag_one(p->cfg, tg, p->es->v[i].rel, src, &p->recs[i]);
+    free(src);
+  }
+}
+
+static void *pass1_thread(void *arg) {
+  pass1 *p = arg;
+  ng_error e;
+  ng_tagger *tg = ng_tagger_new(p->eng, &e);
+  if (tg)
+    run_pass1(p, tg);
+  ng_tagger_free(tg);
+  return NULL;
+}
+
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+}
+
+static void tag_all(pass1 *p, ng_tagger *tg, int jobs) {
+  pthread_t th[64];
+  int started = 0;
+  for (int j = 1; j < jobs && j < 64; j++)
+    if (pthread_create(&th[started], NULL, pass1_thread, p) == 0)
+      started++;
+  run_pass1(p, tg);
+  for (int j = 0; j < started; j++)
+    pthread_join(th[j], NULL);
+}
+
+/* Related stories over every tagged article; NULL when there is nothing
+ * to link (or on error, reported). */
+static ng_related *relate(const ng_config *cfg, const entries *es, const record *recs, int jobs,
+                          ng_diag_fn diag, void *ud) {
+  ng_related_opts o;
+  ng_related_opts_default(&o);
+  o.count = cfg->related_count;
+  o.min_score = cfg->related_min_score;
+  o.half_life_days = cfg->related_half_life_days;
+  o.weight[NG_FEAT_ENTITY] = cfg->related_weight_entities;
+  o.weight[NG_FEAT_TOPIC] = cfg->related_weight_topics;
+  o.weight[NG_FEAT_TERM] = cfg->related_weight_terms;
+  o.section_boost = cfg->related_section_boost;
+  o.df_cap = cfg->related_df_cap;
+  ng_error e;
+  ng_error_clear(&e);
+  ng_related *r = ng_related_new(&o, &e);
+  if (!r)
+    goto fail;
+  for (size_t i = 0; i < es->n; i++) {
+    const record *rec = &recs[i];
+    if (!rec->managed)
+      continue;
+    uint32_t d = ng_related_add_doc(r, es->v[i].rel, rec->title, rec->url,
+                                    rec->date ? ng_parse_date(rec->date) : NG_DATE_UNKNOWN,
+                                    rec->section, &e);
+    if (d == NG_RELATED_NONE)
+      goto fail;
+    for (size_t k = 0; k < rec->nfeats; k++)
+      if (ng_related_add_feature(r, d, rec->feats[k].kind, rec->feats[k].key,
+                                 rec->feats[k].label, rec->feats[k].weight, &e) < 0)
+        goto fail;
+    if (ng_related_add_terms(r, d, rec->terms, rec->nterms, &e) < 0)
+      goto fail;
+    for (size_t k = 0; k < rec->nmanual; k++)
+      if (ng_related_add_manual(r, d, rec->manual[k], &e) < 0)
+        goto fail;
+  }
+  if (ng_related_compute(r, jobs, &e) < 0)
+    goto fail;
+  return r;
+fail:
+  if (diag)
+    diag(&e, ud);
+  ng_related_free(r);
+  return NULL;
+}
+
+/* The links of one article for the outputs; strings point into r. */
+static size_t links_of(const ng_related *r, const char *rel, ng_link_out *out, size_t cap,
+                       const char **shared, size_t shared_cap, char (*dates)[16]) {
+  uint32_t d = r ? ng_related_find(r, rel) : NG_RELATED_NONE;
+  if (d == NG_RELATED_NONE)
+    return 0;
+  const ng_related_link *links;
+  size_t n = ng_related_links(r, d, &links), used = 0;
+  if (n > cap)
+    n = cap;
+  for (size_t i = 0; i < n; i++) {
+    const ng_related_link *l = &links[i];
+    /* Reasons, strongest first; a term that repeats an entity's name
+     * ("tiktok" beside "TikTok") says nothing new. */
+    size_t ns = 0;
+    for (size_t k = 0; k < l->nshared && ns < MAX_REASONS && used + ns < shared_cap; k++) {
+      int dup = 0;
+      for (size_t q = 0; q < ns && !dup; q++)
+        dup = strcasecmp(shared[used + q], l->shared[k].label) == 0;
+      if (!dup)
+        shared[used + ns++] = l->shared[k].label;
+    }
+    int64_t when = ng_related_doc_date(r, l->doc);
+    const char *date = NULL;
+    if (when != NG_DATE_UNKNOWN) {
+      time_t tt = (time_t)when;
+      struct tm tm;
+      gmtime_r(&tt, &tm);
+      strftime(dates[i], 16, "%Y-%m-%d", &tm);
+      date = dates[i];
+    }
+    out[i] = (ng_link_out){ng_related_doc_path(r, l->doc), ng_related_doc_url(r, l->doc),
+                           ng_related_doc_title(r, l->doc), date,
+                           floor(l->score * 1000 + 0.5) / 1000, l->manual,
+                           shared + used, ns};
+    used += ns;
+  }
+  return n;
 }
 
 /* The managed key names to drop from front matter before adding ours. */
@@ -276,7 +545,9 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     }
   }
   entries es = {0};
-  if (walk(cfg.content_dir, "", &es, err) < 0) {
+  struct stat ost;
+  int skip_out = !in_place && stat(cfg.output_dir, &ost) == 0 && S_ISDIR(ost.st_mode);
+  if (walk(cfg.content_dir, "", skip_out ? &ost : NULL, &es, err) < 0) {
     for (size_t i = 0; i < es.n; i++)
       free(es.v[i].rel);
     free(es.v);
@@ -290,6 +561,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   ng_engine *eng = ng_build_engine(&cfg, diag, ud, &rule_errors, &tg, err);
   int result = -1;
   record *recs = NULL;
+  ng_related *related = NULL;
   if (!eng)
     goto out;
   recs = ng_calloc(es.n ? es.n : 1, sizeof *recs);
@@ -298,21 +570,22 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     goto out;
   }
   rep.errors = rule_errors;
+  int jobs = NG_BUILD_JOBS_OF(flags);
+  if (jobs <= 0)
+    jobs = default_jobs();
+  pass1 p1 = {&cfg, &es, recs, eng, PTHREAD_MUTEX_INITIALIZER, 0};
+  tag_all(&p1, tg, jobs);
   for (size_t i = 0; i < es.n; i++) {
     if (!es.v[i].article)
       continue;
     rep.articles++;
-    char *src = ng_path_join(cfg.content_dir, es.v[i].rel);
-    if (!src) {
-      ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");
-      goto out;
-    }
-    if (tag_one(&cfg, tg, src, &recs[i], diag, ud) == 0)
-      rep.tagged++;
-    else
+    if (recs[i].err) {
+      report(diag, ud, recs[i].err);
       rep.errors++;
-    free(src);
+    } else
+      rep.tagged++;
   }
+  related = rep.tagged ? relate(&cfg, &es, recs, jobs, diag, ud) : NULL;
   for (size_t i = 0; i < es.n; i++) {
     if (es.v[i].article && recs[i].unreadable)
       continue; /* reported when tagging; nothing to copy */
@@ -327,7 +600,18 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     ng_error e;
     ng_error_clear(&e);
     int changed = 0, rc = 0;
-    if (es.v[i].article)
+    if (es.v[i].article && recs[i].managed) {
+      ng_link_out links[64];
+      const char *shared[512];
+      char dates[64][16];
+      size_t nl = links_of(related, es.v[i].rel, links, 64, shared,
+                           512, dates);
+      if (nl && ng_output_add_related(recs[i].managed, &cfg, links, nl) < 0) {
+        ng_error_set(&e, NG_ERR_NOMEM, src, 0, 0, "out of memory");
+        rc = -1;
+      }
+    }
+    if (rc == 0 && es.v[i].article)
       rc = write_one(&cfg, src, dst, &recs[i], in_place, &changed, &e);
     else if (!in_place)
       rc = copy_one(src, dst, &changed, &e);
@@ -345,7 +629,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
 out:
   if (recs)
     for (size_t i = 0; i < es.n; i++)
-      json_decref(recs[i].managed);
+      record_clear(&recs[i]);
+  ng_related_free(related);
   free(recs);
   for (size_t i = 0; i < es.n; i++)
     free(es.v[i].rel);

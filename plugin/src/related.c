@@ -62,12 +62,14 @@ typedef struct strent {
 
 typedef struct strtab {
   strent *ent;
-  uint32_t n, cap;   /* entries */
-  uint32_t *slot;    /* index + 1, 0 = empty */
-  uint32_t nslot;    /* power of two */
+  uint32_t n, cap; /* entries */
+  uint32_t *slot;  /* index + 1, 0 = empty */
+  uint32_t nslot;  /* power of two */
 } strtab;
 
-static uint64_t str_hash(uint32_t tag, const char *s, size_t n) { return XXH3_64bits_withSeed(s, n, tag); }
+static uint64_t str_hash(uint32_t tag, const char *s, size_t n) {
+  return XXH3_64bits_withSeed(s, n, tag);
+}
 
 static int strtab_grow(strtab *t) {
   uint32_t ns = t->nslot ? t->nslot * 2 : 64;
@@ -194,7 +196,7 @@ struct ng_related {
   /* compute state */
   uint32_t *voff; /* doc vectors: vec[voff[d] .. voff[d+1]) */
   vent *vec;
-  vent *posts; /* (doc, u) */
+  vent *posts;     /* (doc, u) */
   uint32_t *prank; /* rank of doc in path order */
   result *res;
 };
@@ -426,8 +428,7 @@ int ng_related_add_feature(ng_related *r, uint32_t d, ng_feature_kind kind, cons
   return 0;
 }
 
-int ng_related_add_terms(ng_related *r, uint32_t d, const ng_term *terms, size_t n,
-                         ng_error *err) {
+int ng_related_add_terms(ng_related *r, uint32_t d, const ng_term *terms, size_t n, ng_error *err) {
   if (check_doc(r, d, err) < 0)
     return -1;
   for (size_t i = 0; i < n; i++) {
@@ -473,11 +474,6 @@ int ng_related_add_manual(ng_related *r, uint32_t d, const char *target, ng_erro
 
 /* ---- Compute ---- */
 
-static int rawf_id_cmp(const void *a, const void *b) {
-  uint32_t x = ((const rawf *)a)->f, y = ((const rawf *)b)->f;
-  return (x > y) - (x < y);
-}
-
 /* Canonical feature order: kind, key hash, key. Independent of ids. */
 static int canon_cmp(const ng_related *r, uint32_t a, uint32_t b) {
   if (a == b)
@@ -512,47 +508,52 @@ static int prank_cmp(const void *a, const void *b, void *ctx) {
   return strcmp(r->docs[*(const uint32_t *)a].path, r->docs[*(const uint32_t *)b].path);
 }
 
-/* Dedupe raw features (max weight; tf adds up), count df. */
-static void merge_raw(ng_related *r, doc *dc) {
-  if (!dc->nraw)
-    return;
-  qsort(dc->raw, dc->nraw, sizeof *dc->raw, rawf_id_cmp);
+/* Dedupe raw features of doc d (max weight; tf adds up; both independent
+ * of order), count df. last[f] = 1 + the last doc that had f, pos[f] its
+ * slot there: no sort needed. */
+static void merge_raw(ng_related *r, uint32_t d, uint32_t *last, uint32_t *pos) {
+  doc *dc = &r->docs[d];
   uint32_t n = 0;
   for (uint32_t i = 0; i < dc->nraw; i++) {
     rawf x = dc->raw[i];
-    if (n && dc->raw[n - 1].f == x.f) {
-      rawf *p = &dc->raw[n - 1];
+    if (last[x.f] == d + 1) {
+      rawf *p = &dc->raw[pos[x.f]];
       if (r->feats.ent[x.f].tag == NG_FEAT_TERM)
         p->w += x.w;
       else if (x.w > p->w)
         p->w = x.w;
     } else {
+      last[x.f] = d + 1;
+      pos[x.f] = n;
+      r->fv[x.f].df++;
       dc->raw[n++] = x;
     }
   }
   dc->nraw = n;
-  for (uint32_t i = 0; i < n; i++)
-    r->fv[dc->raw[i].f].df++;
 }
 
 /* Build the weighted, normalized vector of one doc into *v (canonical
  * order; only features another doc can share). Frees the raw list. */
 static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
-  size_t nt = 0, nterm = 0;
+  size_t nt = 0, nterm = 0, K = r->o.terms_per_doc;
   for (uint32_t i = 0; i < dc->nraw; i++) {
     const feat *ft = &r->fv[dc->raw[i].f];
     if (ft->cut)
       continue;
     if (r->feats.ent[dc->raw[i].f].tag == NG_FEAT_TERM) {
-      if (ft->df >= 2)
-        terms[nterm++] = (sel){dc->raw[i].f, (1.0 + log(dc->raw[i].w)) * ft->idf};
+      if (ft->df < 2 || !K)
+        continue;
+      /* keep the K best in terms[0..nterm), best first */
+      sel c = {dc->raw[i].f, (1.0 + log(dc->raw[i].w)) * ft->idf};
+      if (nterm == K && sel_score_cmp(&c, &terms[K - 1], r) >= 0)
+        continue;
+      size_t j = nterm < K ? nterm++ : K - 1;
+      for (; j > 0 && sel_score_cmp(&c, &terms[j - 1], r) < 0; j--)
+        terms[j] = terms[j - 1];
+      terms[j] = c;
     } else {
       tmp[nt++] = (sel){dc->raw[i].f, dc->raw[i].w * (double)ft->idf};
     }
-  }
-  if (nterm > r->o.terms_per_doc) {
-    qsort_r(terms, nterm, sizeof *terms, sel_score_cmp, r);
-    nterm = r->o.terms_per_doc;
   }
   memcpy(tmp + nt, terms, nterm * sizeof *terms);
   nt += nterm;
@@ -586,8 +587,8 @@ typedef struct worker {
   ng_related *r;
   atomic_uint *next;
   atomic_int *failed;
-  double *acc;
-  uint32_t *stamp, *touched;
+  float *acc; /* 0 = untouched: every product is > 0 */
+  uint32_t *touched;
   cand *top;
   pthread_t tid;
   int started;
@@ -631,7 +632,7 @@ static double overlap(const ng_related *r, uint32_t a, uint32_t b, ng_related_re
                       size_t *nrs, double factor) {
   const vent *x = r->vec + r->voff[a], *xe = r->vec + r->voff[a + 1];
   const vent *y = r->vec + r->voff[b], *ye = r->vec + r->voff[b + 1];
-  double sum = 0;
+  float sum = 0;
   size_t n = 0;
   while (x < xe && y < ye) {
     int c = canon_cmp(r, x->f, y->f);
@@ -640,12 +641,12 @@ static double overlap(const ng_related *r, uint32_t a, uint32_t b, ng_related_re
     } else if (c > 0) {
       y++;
     } else {
-      double p = (double)x->u * (double)y->u;
+      float p = x->u * y->u;
       sum += p;
       if (rs) {
         const strent *e = &r->feats.ent[x->f];
         rs[n++] = (ng_related_reason){(ng_feature_kind)e->tag, e->s, r->fv[x->f].label,
-                                      p * factor};
+                                      (double)p * factor};
       }
       x++;
       y++;
@@ -708,20 +709,18 @@ static int query(worker *w, uint32_t a) {
   const ng_related_opts *o = &r->o;
   const doc *da = &r->docs[a];
   size_t ntouched = 0;
-  uint32_t stamp = a + 1;
+  float *acc = w->acc;
   for (uint32_t i = r->voff[a]; i < r->voff[a + 1]; i++) {
     const vent *q = &r->vec[i];
     const feat *ft = &r->fv[q->f];
     if (ft->npost < 2)
       continue;
+    float qu = q->u;
     for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
       uint32_t b = p->f;
-      if (w->stamp[b] != stamp) {
-        w->stamp[b] = stamp;
-        w->acc[b] = 0;
+      if (acc[b] == 0)
         w->touched[ntouched++] = b;
-      }
-      w->acc[b] += (double)q->u * (double)p->u;
+      acc[b] += qu * p->u; /* float, same order as overlap(): same bits */
     }
   }
   /* Hand links, then the automatic top list. */
@@ -745,7 +744,7 @@ static int query(worker *w, uint32_t a) {
     uint32_t b = w->touched[i];
     if (b == a)
       continue;
-    double bound = w->acc[b] * maxf;
+    double bound = (double)w->acc[b] * maxf;
     if (bound < o->min_score || (ntop == want && bound < w->top[ntop - 1].score))
       continue;
     int isman = 0;
@@ -753,7 +752,7 @@ static int query(worker *w, uint32_t a) {
       isman = man[j] == b;
     if (isman)
       continue;
-    cand c = {b, w->acc[b] * pair_factor(r, da, &r->docs[b])};
+    cand c = {b, (double)w->acc[b] * pair_factor(r, da, &r->docs[b])};
     if (c.score < o->min_score || !(c.score > 0))
       continue;
     if (ntop == want && !better(r, &c, &w->top[ntop - 1]))
@@ -765,6 +764,8 @@ static int query(worker *w, uint32_t a) {
     }
     w->top[j] = c;
   }
+  for (size_t i = 0; i < ntouched; i++)
+    acc[w->touched[i]] = 0;
   /* One block: links, reasons, missing targets. */
   size_t nl = nman + ntop, nrs = 0;
   for (size_t i = 0; i < nl; i++) {
@@ -791,6 +792,8 @@ static int query(worker *w, uint32_t a) {
       double sum = overlap(r, a, b, rs, &n, f);
       qsort(rs, n, sizeof *rs, reason_cmp);
       links[i] = (ng_related_link){b, sum * f, i < nman, n, rs};
+      if (i >= nman) /* the ranked score, bit for bit */
+        links[i].score = w->top[i - nman].score;
       if (o->max_reasons && links[i].nshared > o->max_reasons)
         links[i].nshared = o->max_reasons;
       rs += n;
@@ -832,11 +835,20 @@ static int build_index(ng_related *r) {
   uint32_t N = r->ndocs, nf = r->feats.n;
   const ng_related_opts *o = &r->o;
   size_t maxraw = 0;
+  uint32_t *last = ng_calloc((size_t)nf + 1, sizeof *last);
+  uint32_t *pos = ng_malloc(((size_t)nf + 1) * sizeof *pos);
+  if (!last || !pos) {
+    free(last);
+    free(pos);
+    return -1;
+  }
   for (uint32_t d = 0; d < N; d++) {
-    merge_raw(r, &r->docs[d]);
+    merge_raw(r, d, last, pos);
     if (r->docs[d].nraw > maxraw)
       maxraw = r->docs[d].nraw;
   }
+  free(last);
+  free(pos);
   double limit = (double)o->df_floor;
   int capping = o->df_cap > 0 && o->df_cap < 1;
   if (capping && o->df_cap * N > limit)
@@ -944,11 +956,10 @@ int ng_related_compute(ng_related *r, int threads, ng_error *err) {
     w->r = r;
     w->next = &next;
     w->failed = &failed;
-    w->acc = ng_malloc(((size_t)N + 1) * sizeof *w->acc);
-    w->stamp = ng_calloc((size_t)N + 1, sizeof *w->stamp);
+    w->acc = ng_calloc((size_t)N + 1, sizeof *w->acc);
     w->touched = ng_malloc(((size_t)N + 1) * sizeof *w->touched);
     w->top = ng_malloc((r->o.count + 1) * sizeof *w->top);
-    ok = w->acc && w->stamp && w->touched && w->top;
+    ok = w->acc && w->touched && w->top;
   }
   if (ok) {
     /* Threads that fail to start just leave more work to the others. */
@@ -961,7 +972,6 @@ int ng_related_compute(ng_related *r, int threads, ng_error *err) {
   }
   for (int t = 0; t < threads; t++) {
     free(ws[t].acc);
-    free(ws[t].stamp);
     free(ws[t].touched);
     free(ws[t].top);
   }
@@ -1006,7 +1016,7 @@ uint32_t ng_related_find(const ng_related *r, const char *path) {
 }
 
 #define DOC_FIELD(name, field, type, none)                                                         \
-  type ng_related_doc_##name(const ng_related *r, uint32_t d) {                                   \
+  type ng_related_doc_##name(const ng_related *r, uint32_t d) {                                    \
     return d < r->ndocs ? r->docs[d].field : none;                                                 \
   }
 DOC_FIELD(path, path, const char *, NULL)

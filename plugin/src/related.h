@@ -16,7 +16,10 @@
  *   recency   = floor + (1 - floor) * 2^(-|date_a - date_b| / half_life)
  *
  * Each shared key's contribution is its term of that sum times the same
- * factors, so the reasons of a link add up to its score.
+ * factors, so the reasons of a link add up to its score (within float
+ * rounding: overlaps are summed in single precision, in the canonical
+ * feature order, so a pair scores bit-identically from either side, in any
+ * thread, whatever the insertion order; do not build with -ffp-contract=fast).
  *
  * Recency decays on the DATE DISTANCE between the two articles, not on age
  * relative to the newest article: related stories of an event cluster in
@@ -74,18 +77,18 @@ typedef enum ng_feature_kind {
 } ng_feature_kind;
 
 typedef struct ng_related_opts {
-  size_t count;          /* links per article (default 5) */
-  double min_score;      /* automatic links below are dropped (default 0.05) */
-  double half_life_days; /* recency half-life on date distance; <= 0: off (default 365) */
-  double recency_floor;  /* recency never goes below this, in [0, 1] (default 0) */
+  size_t count;                 /* links per article (default 5) */
+  double min_score;             /* automatic links below are dropped (default 0.05) */
+  double half_life_days;        /* recency half-life on date distance; <= 0: off (default 365) */
+  double recency_floor;         /* recency never goes below this, in [0, 1] (default 0) */
   double weight[NG_FEAT_KINDS]; /* per kind: entity 1.0, topic 0.5, term 1.0 */
-  double section_boost;  /* same-section multiplier is 1 + boost (default 0) */
-  double df_cap;         /* fraction of docs (default 0.05) */
-  size_t df_floor;       /* never cut a feature with df <= floor (default 20) */
-  size_t terms_per_doc;  /* key terms kept per doc (default 20) */
-  uint32_t min_phrase_tf;/* multi-word term candidates with a lower tf are
-                            ignored by ng_related_add_terms (default 2) */
-  size_t max_reasons;    /* reasons kept per link, 0 = all (default 0) */
+  double section_boost;         /* same-section multiplier is 1 + boost (default 0) */
+  double df_cap;                /* fraction of docs (default 0.05) */
+  size_t df_floor;              /* never cut a feature with df <= floor (default 20) */
+  size_t terms_per_doc;         /* key terms kept per doc (default 20) */
+  uint32_t min_phrase_tf;       /* multi-word term candidates with a lower tf are
+                                   ignored by ng_related_add_terms (default 2) */
+  size_t max_reasons;           /* reasons kept per link, 0 = all (default 0) */
 } ng_related_opts;
 
 /* Fill *o with the defaults above. */

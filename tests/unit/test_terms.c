@@ -61,7 +61,7 @@ Test(terms, stop_words_sorted_and_found) {
   cr_assert(ng_terms_is_stop("december", 8));
   cr_assert(ng_terms_is_stop("according", 9));
   cr_assert_not(ng_terms_is_stop("tariff", 6));
-  cr_assert_not(ng_terms_is_stop("sai", 3));    /* prefix of "said" */
+  cr_assert_not(ng_terms_is_stop("sai", 3));   /* prefix of "said" */
   cr_assert_not(ng_terms_is_stop("saidx", 5)); /* "said" is a prefix */
   cr_assert_not(ng_terms_is_stop("", 0));
 }
@@ -70,8 +70,8 @@ Test(terms, unigrams_bigrams_tf_sorted) {
   ng_term *t;
   size_t n = extract("Soybean exports fell. Soybean exports rose, said Ms Abreu on Monday.", 0, &t);
   cr_assert_eq(n, 8);
-  const char *want[] = {"abreu", "exports",  "exports fell",   "exports rose",
-                        "fell",  "rose",     "soybean",        "soybean exports"};
+  const char *want[] = {"abreu", "exports", "exports fell", "exports rose",
+                        "fell",  "rose",    "soybean",      "soybean exports"};
   for (size_t i = 0; i < n; i++)
     cr_assert_str_eq(t[i].term, want[i]);
   cr_assert_eq(tf_of(t, n, "soybean exports"), 2);
@@ -84,7 +84,8 @@ Test(terms, unigrams_bigrams_tf_sorted) {
 Test(terms, bigram_rules) {
   ng_term *t;
   /* punctuation, a stop word, a dropped number and a line break all break phrases */
-  size_t n = extract("trade talks, trade talks and trade 2024 talks\ntrade war\n\nzinc smelter", 0, &t);
+  size_t n =
+      extract("trade talks, trade talks and trade 2024 talks\ntrade war\n\nzinc smelter", 0, &t);
   cr_assert_eq(tf_of(t, n, "trade talks"), 2);
   cr_assert_eq(tf_of(t, n, "talks trade"), 0);
   cr_assert_eq(tf_of(t, n, "trade war"), 1);
@@ -96,7 +97,8 @@ Test(terms, bigram_rules) {
 
 Test(terms, drops_short_numbers_stop_and_folds) {
   ng_term *t;
-  size_t n = extract("The U.S. and EU paid 3.5 billion to ByteDance in 2024; BYTEDANCE's ok", 0, &t);
+  size_t n =
+      extract("The U.S. and EU paid 3.5 billion to ByteDance in 2024; BYTEDANCE's ok", 0, &t);
   cr_assert_eq(tf_of(t, n, "bytedance"), 1);
   cr_assert_eq(tf_of(t, n, "bytedance's"), 1);
   cr_assert_eq(tf_of(t, n, "paid"), 1);
