@@ -30,5 +30,6 @@ int ng_cli_tag_file(const char *path, const ng_config *cfg, ng_tagger *tg, ng_ar
 
 int ng_cmd_explain(int argc, char **argv);
 int ng_cmd_test(int argc, char **argv);
+int ng_cmd_serve(int argc, char **argv);
 
 #endif

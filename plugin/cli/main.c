@@ -25,6 +25,8 @@ const char ng_cli_usage[] =
     "        each tag with the rule that made it and the sentence it came from\n"
     "  test [SITE]\n"
     "        run the site's rule tests (SITE/tests/*.md with *.expect.yaml)\n"
+    "  serve [SITE] [--port 8080] [--host 127.0.0.1] [--no-watch]\n"
+    "        build SITE and preview what got tagged in a browser, live\n"
     "  version\n"
     "\n"
     "Errors print as file:line:col: message; the exit status is 1 when any\n"
@@ -228,6 +230,8 @@ int main(int argc, char **argv) {
     return ng_cmd_explain(argc - 2, argv + 2);
   if (strcmp(argv[1], "test") == 0)
     return ng_cmd_test(argc - 2, argv + 2);
+  if (strcmp(argv[1], "serve") == 0)
+    return ng_cmd_serve(argc - 2, argv + 2);
   fprintf(stderr, "nutgraf: unknown command '%s'\n%s", argv[1], ng_cli_usage);
   return 2;
 }

@@ -1,0 +1,401 @@
+/* test_serve.c — the preview server (serve.c) over real loopback sockets:
+ * pages, escaping, 404s for traversal, the Host check, the event stream,
+ * the rule-error overlay, live reload through inotify, 200 concurrent
+ * clients, and every way starting can fail. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "serve.h"
+#include "util.h"
+
+#define TPL_DIR NG_SRC_DIR "/templates"
+
+static void write_file(const char *dir, const char *rel, const char *text) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  ng_error e;
+  cr_assert_eq(ng_write_file_atomic(path, text, strlen(text), NULL, &e), 0, "%s", e.message);
+}
+
+static const char *ARTICLE = "---\n"
+                             "title: \"<script>alert(1)</script> Council\"\n"
+                             "date: 2025-05-12\n"
+                             "---\n"
+                             "\n"
+                             "Mayor Jane Doe of Riverton met the Riverton City Council. Jane Doe "
+                             "spoke.\n";
+static const char *ARTICLE2 = "---\n"
+                              "title: Budget follow-up\n"
+                              "date: 2025-06-01\n"
+                              "---\n"
+                              "\n"
+                              "The Riverton City Council and Mayor Jane Doe signed it.\n";
+
+static char site[64];
+static ng_server *srv;
+
+static void make_site(void) {
+  signal(SIGPIPE, SIG_IGN);
+  setenv("NUTGRAF_LUA_DIR", NG_SRC_DIR "/lua", 0); /* also from build/asan/tests */
+  strcpy(site, "/tmp/ng-serve-XXXXXX");
+  cr_assert_not_null(mkdtemp(site));
+  write_file(site, "nutgraf.yaml", "content: content\noutput: public\nrules:\n  - rules\n");
+  write_file(site, "content/local/a.md", ARTICLE);
+  write_file(site, "content/local/b.md", ARTICLE2);
+  write_file(site, "rules/ok.lua",
+             "-- no rules of our own\nreturn { article = function(a) end }\n");
+}
+
+static void start(int watch) {
+  ng_serve_opts o;
+  memset(&o, 0, sizeof o);
+  o.site_dir = site;
+  o.templates_dir = TPL_DIR;
+  o.no_watch = !watch;
+  ng_error err;
+  srv = ng_server_start(&o, &err);
+  cr_assert_not_null(srv, "%s", err.message);
+}
+
+static void setup(void) {
+  make_site();
+  start(0);
+}
+
+static void teardown(void) {
+  ng_server_stop(srv);
+  srv = NULL;
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", site);
+  cr_expect_eq(system(cmd), 0);
+}
+
+static int connect_to(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  cr_assert_geq(fd, 0);
+  struct timeval tv = {10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  return fd;
+}
+
+/* One raw HTTP/1.0 request; the whole response (headers and body). */
+static char *request(const char *method, const char *path, const char *host, int *status) {
+  int fd = connect_to(ng_server_port(srv));
+  char req[2048];
+  int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nHost: %s\r\n\r\n", method, path,
+                   host ? host : "127.0.0.1");
+  if (write(fd, req, (size_t)n) != n) {
+    close(fd);
+    return NULL;
+  }
+  ng_buf b;
+  ng_buf_init(&b);
+  char buf[8192];
+  ssize_t r;
+  while ((r = read(fd, buf, sizeof buf)) > 0)
+    ng_buf_put(&b, buf, (size_t)r);
+  close(fd);
+  ng_buf_putc(&b, '\0');
+  *status = 0;
+  if (b.data)
+    sscanf(b.data, "HTTP/1.%*d %d", status);
+  return ng_buf_detach(&b, NULL);
+}
+
+static char *get(const char *path, int want) {
+  int st;
+  char *r = request("GET", path, NULL, &st);
+  cr_assert_not_null(r);
+  cr_expect_eq(st, want, "GET %s: %d\n%.400s", path, st, r);
+  return r;
+}
+
+TestSuite(serve, .init = setup, .fini = teardown, .timeout = 60);
+
+Test(serve, pages_escaped_and_highlighted) {
+  char *r = get("/", 200);
+  cr_expect(strstr(r, "Content-Type: text/html; charset=utf-8") != NULL);
+  cr_expect(strstr(r, "&lt;script&gt;alert(1)&lt;/script&gt; Council") != NULL);
+  cr_expect_null(strstr(r, "<script>alert"));
+  cr_expect(strstr(r, "Content-Security-Policy: default-src 'self'; script-src 'nonce-") != NULL);
+  cr_expect(strstr(r, "href=\"/article/local/a\"") != NULL);
+  free(r);
+  r = get("/article/local/a", 200);
+  cr_expect(strstr(r, "<mark class=\"ent ent-person\"") != NULL, "%s", r);
+  cr_expect(strstr(r, "href=\"/article/local/b\"") != NULL, "related link: %s", r);
+  free(r);
+  r = get("/entity/person/Jane%20Doe", 200);
+  cr_expect(strstr(r, "<svg class=\"chart\"") != NULL);
+  free(r);
+  r = get("/_nutgraf/assets/preview.css", 200);
+  cr_expect(strstr(r, "Content-Type: text/css") != NULL);
+  free(r);
+  r = get("/_nutgraf/status", 200);
+  cr_expect(strstr(r, "\"generation\":1") != NULL, "%s", r);
+  free(r);
+  int st;
+  r = request("HEAD", "/", NULL, &st);
+  cr_expect_eq(st, 200);
+  cr_expect_null(strstr(r, "<html"));
+  free(r);
+}
+
+Test(serve, only_pages_and_assets) {
+  const char *bad[] = {"/article/../../etc/passwd",
+                       "/article/..%2f..%2fnutgraf.yaml",
+                       "/_nutgraf/assets/../../nutgraf.yaml",
+                       "/_nutgraf/assets/%2e%2e/%2e%2e/nutgraf.yaml",
+                       "/_nutgraf/assets/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+                       "/_nutgraf/assets/%252e%252e/layout.mustache",
+                       "/_nutgraf/assets/layout.mustache",
+                       "/_nutgraf/assets/",
+                       "/public/local/a.md",
+                       "/content/local/a.md",
+                       "/nutgraf.yaml",
+                       "/article/local/a.md%00",
+                       "/entity/person",
+                       "/entity/person/Nobody",
+                       "/topic/none"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char *r = get(bad[i], 404);
+    cr_expect_null(strstr(r, "content: content"), "%s leaked the config", bad[i]);
+    free(r);
+  }
+  /* the 404 page shows the path as text */
+  char *r = get("/%3Cscript%3Ex", 404);
+  cr_expect_null(strstr(r, "<script>x"));
+  cr_expect(strstr(r, "&lt;script&gt;x") != NULL);
+  free(r);
+  /* a symlink out of the site's templates */
+  write_file(site, "secret/leak.css", "SECRET");
+  char from[256], to[256];
+  snprintf(to, sizeof to, "%s/secret/leak.css", site);
+  snprintf(from, sizeof from, "%s/templates/leak.css", site);
+  write_file(site, "templates/mine.css", "MINE");
+  cr_assert_eq(symlink(to, from), 0);
+  r = get("/_nutgraf/assets/leak.css", 404);
+  cr_expect_null(strstr(r, "SECRET"));
+  free(r);
+  r = get("/_nutgraf/assets/mine.css", 200); /* a site asset of its own */
+  cr_expect(strstr(r, "MINE") != NULL);
+  free(r);
+  int st;
+  r = request("POST", "/", NULL, &st);
+  cr_expect_eq(st, 405);
+  free(r);
+  r = request("GET", "/", "evil.example", &st);
+  cr_expect_eq(st, 403);
+  free(r);
+  r = request("GET", "/", "localhost:1234", &st);
+  cr_expect_eq(st, 200);
+  free(r);
+}
+
+static int read_until(int fd, const char *want, char *buf, size_t cap) {
+  size_t len = 0;
+  while (len + 1 < cap) {
+    ssize_t r = read(fd, buf + len, cap - 1 - len);
+    if (r <= 0)
+      return 0;
+    len += (size_t)r;
+    buf[len] = '\0';
+    if (strstr(buf, want))
+      return 1;
+  }
+  return 0;
+}
+
+Test(serve, event_stream_reload) {
+  int fd = connect_to(ng_server_port(srv));
+  const char *req = "GET /_nutgraf/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+  char buf[4096];
+  cr_assert(read_until(fd, "event: hello\ndata: 1\n", buf, sizeof buf), "%s", buf);
+  cr_expect(strstr(buf, "text/event-stream") != NULL);
+  cr_expect_eq(ng_server_rebuild(srv), 0);
+  cr_expect(read_until(fd, "event: reload\ndata: 2\n", buf, sizeof buf), "%s", buf);
+  close(fd);
+  cr_expect_eq(ng_server_generation(srv), 2);
+}
+
+Test(serve, rule_error_overlay_then_fixed) {
+  write_file(site, "rules/bad.lua", "-- a typo\nlocal x = = 1\n");
+  cr_expect_eq(ng_server_rebuild(srv), 1);
+  char *r = get("/", 200);
+  cr_expect(strstr(r, "id=\"nutgraf-overlay\"") != NULL, "%s", r);
+  cr_expect(strstr(r, "rules/bad.lua:2") != NULL, "%s", r);
+  free(r);
+  r = get("/article/local/a", 200); /* the rest still works */
+  cr_expect(strstr(r, "<mark") != NULL);
+  free(r);
+  r = get("/_nutgraf/status", 200);
+  cr_expect(strstr(r, "bad.lua") != NULL);
+  free(r);
+  /* a rule that fails while tagging: one entry, counted per article */
+  write_file(site, "rules/bad.lua", "return { article = function(a)\n  error('boom')\nend }\n");
+  ng_server_rebuild(srv);
+  r = get("/", 200);
+  cr_expect(strstr(r, "rules/bad.lua:2") != NULL, "%s", r);
+  free(r);
+  char path[256];
+  snprintf(path, sizeof path, "%s/rules/bad.lua", site);
+  cr_assert_eq(unlink(path), 0);
+  cr_expect_eq(ng_server_rebuild(srv), 0);
+  r = get("/", 200);
+  cr_expect_null(strstr(r, "id=\"nutgraf-overlay\""));
+  free(r);
+}
+
+Test(serve, broken_site_template_reported_installed_used) {
+  write_file(site, "templates/index.mustache", "{{#open}}\n");
+  ng_server_rebuild(srv);
+  char *r = get("/", 200);
+  cr_expect(strstr(r, "templates/index.mustache:") != NULL, "%s", r);
+  free(r);
+  write_file(site, "templates/index.mustache", "<p class=\"mine\">{{article_count}} stories</p>");
+  ng_server_rebuild(srv);
+  r = get("/", 200);
+  cr_expect(strstr(r, "<p class=\"mine\">2 stories</p>") != NULL, "%s", r);
+  free(r);
+}
+
+typedef struct client {
+  int status;
+} client;
+
+static void *one_client(void *arg) {
+  client *c = arg;
+  int fd = connect_to(ng_server_port(srv));
+  const char *req = "GET /article/local/a HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+    char buf[65536];
+    size_t len = 0;
+    ssize_t r;
+    while ((r = read(fd, buf + len, sizeof buf - 1 - len)) > 0 && len < sizeof buf - 1)
+      len += (size_t)r;
+    buf[len] = '\0';
+    sscanf(buf, "HTTP/1.%*d %d", &c->status);
+    if (!strstr(buf, "</html>"))
+      c->status = -1;
+  }
+  close(fd);
+  return NULL;
+}
+
+Test(serve, two_hundred_concurrent_clients) {
+  enum { N = 200 };
+  pthread_t th[N];
+  client cs[N];
+  memset(cs, 0, sizeof cs);
+  /* some open event streams at the same time */
+  int streams[20];
+  for (int i = 0; i < 20; i++) {
+    streams[i] = connect_to(ng_server_port(srv));
+    const char *req = "GET /_nutgraf/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    cr_assert_eq(write(streams[i], req, strlen(req)), (ssize_t)strlen(req));
+  }
+  for (int i = 0; i < N; i++)
+    cr_assert_eq(pthread_create(&th[i], NULL, one_client, &cs[i]), 0);
+  int ok = 0;
+  for (int i = 0; i < N; i++) {
+    pthread_join(th[i], NULL);
+    ok += cs[i].status == 200;
+  }
+  cr_expect_eq(ok, N, "%d of %d answered", ok, N);
+  for (int i = 0; i < 20; i++)
+    close(streams[i]);
+}
+
+Test(serve_watch, edit_rebuilds_and_reloads, .timeout = 60) {
+  make_site();
+  start(1);
+  unsigned long g = ng_server_generation(srv);
+  usleep(100000);
+  write_file(site, "content/local/a.md",
+             "---\ntitle: Edited headline\ndate: 2025-05-12\n---\n\nJane Doe again.\n");
+  unsigned long g2 = ng_server_wait(srv, g, 10000);
+  cr_expect_gt(g2, g);
+  char *r = get("/article/local/a", 200);
+  cr_expect(strstr(r, "Edited headline") != NULL, "%s", r);
+  free(r);
+  /* a rule edit rebuilds too, and the error shows */
+  write_file(site, "rules/ok.lua", "syntax error here\n");
+  unsigned long g3 = ng_server_wait(srv, g2, 10000);
+  cr_expect_gt(g3, g2);
+  r = get("/", 200);
+  cr_expect(strstr(r, "rules/ok.lua:1") != NULL, "%s", r);
+  free(r);
+  /* a new directory is watched too */
+  write_file(site, "content/new/c.md", "---\ntitle: Fresh\n---\n\nText.\n");
+  unsigned long g4 = ng_server_wait(srv, g3, 10000);
+  cr_expect_gt(g4, g3);
+  write_file(site, "content/new/c.md", "---\ntitle: Fresher\n---\n\nText.\n");
+  unsigned long g5 = ng_server_wait(srv, g4, 10000);
+  cr_expect_gt(g5, g4);
+  r = get("/article/new/c", 200);
+  cr_expect(strstr(r, "Fresher") != NULL);
+  free(r);
+  teardown();
+}
+
+Test(serve_start, failures) {
+  make_site();
+  ng_serve_opts o;
+  memset(&o, 0, sizeof o);
+  ng_error err;
+  o.templates_dir = TPL_DIR;
+  o.no_watch = 1;
+  o.site_dir = "/nonexistent/site";
+  cr_expect_null(ng_server_start(&o, &err));
+  cr_expect_eq(err.code, NG_ERR_USAGE);
+  cr_expect_null(ng_server_start(NULL, &err));
+  o.site_dir = site;
+  o.host = "localhost"; /* names are not resolved */
+  cr_expect_null(ng_server_start(&o, &err));
+  cr_expect_eq(err.code, NG_ERR_USAGE);
+  o.host = NULL;
+  o.port = 70000;
+  cr_expect_null(ng_server_start(&o, &err));
+  o.port = 0;
+  o.templates_dir = "/nonexistent/templates";
+  cr_expect_null(ng_server_start(&o, &err));
+  o.templates_dir = TPL_DIR;
+  srv = ng_server_start(&o, &err);
+  cr_assert_not_null(srv, "%s", err.message);
+  o.port = ng_server_port(srv); /* taken */
+  cr_expect_null(ng_server_start(&o, &err));
+  cr_expect_eq(err.code, NG_ERR_IO);
+  o.port = 0;
+  o.host = "::1";
+  ng_server *v6 = ng_server_start(&o, &err);
+  if (v6) /* IPv6 may be off in a container */
+    ng_server_stop(v6);
+  teardown();
+}
+
+Test(serve_start, site_without_content_still_serves) {
+  make_site();
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s/content'", site);
+  cr_assert_eq(system(cmd), 0);
+  start(0);
+  char *r = get("/", 200);
+  cr_expect(strstr(r, "id=\"nutgraf-overlay\"") != NULL);
+  cr_expect(strstr(r, "content directory") != NULL, "%s", r);
+  free(r);
+  teardown();
+}
