@@ -22,6 +22,7 @@ CLI_OBJ := $(CLI_SRC:plugin/cli/%.c=$(BUILD)/obj/cli/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SOVER   := 0
+VERSION := $(shell sed -n 's/^#define NG_VERSION_STRING "\(.*\)"/\1/p' plugin/include/nutgraf.h)
 
 .PHONY: all deps check-deps demo check unit lint e2e asan bench fuzz eval install clean format
 
@@ -77,18 +78,33 @@ asan:
 	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	  LDFLAGS='-fsanitize=address,undefined' check
 
-format:
-	clang-format -i plugin/include/*.h plugin/src/*.[ch] plugin/cli/*.c tests/unit/*.c
+# libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each, one after another;
+# needs clang. See docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+fuzz:
+	tools/fuzz.sh $(FUZZ_SECONDS)
 
+format:
+	clang-format -i plugin/include/*.h plugin/src/*.[ch] plugin/cli/*.c tests/unit/*.c tests/fuzz/*.[ch]
+
+# Installs the command, the libraries (libnutgraf.so.$(SOVER) with a
+# libnutgraf.so link), the header, nutgraf.pc (written for this PREFIX), and
+# the default rules and templates under share/nutgraf/. DESTDIR stages.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
-	  $(DESTDIR)$(PREFIX)/share/nutgraf
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/nutgraf
 	install -m 755 $(BUILD)/nutgraf $(DESTDIR)$(PREFIX)/bin/nutgraf
 	install -m 644 $(BUILD)/libnutgraf.a $(DESTDIR)$(PREFIX)/lib/libnutgraf.a
 	install -m 755 $(BUILD)/libnutgraf.so $(DESTDIR)$(PREFIX)/lib/libnutgraf.so.$(SOVER)
 	ln -sf libnutgraf.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libnutgraf.so
 	install -m 644 plugin/include/nutgraf.h $(DESTDIR)$(PREFIX)/include/nutgraf.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
+	  tools/nutgraf.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/nutgraf.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/nutgraf.pc
+	rm -rf $(DESTDIR)$(PREFIX)/share/nutgraf/lua $(DESTDIR)$(PREFIX)/share/nutgraf/templates
 	cp -R lua templates $(DESTDIR)$(PREFIX)/share/nutgraf/
+	find $(DESTDIR)$(PREFIX)/share/nutgraf -name node_modules -prune -exec rm -rf {} +
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/nutgraf
 
 clean:
 	rm -rf build sample-site/public-content

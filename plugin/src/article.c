@@ -87,17 +87,22 @@ typedef struct lines {
   size_t n;
 } lines;
 
+/* Line starts as cmark counts lines: "\n", "\r\n" and a bare "\r" each end one. */
+static int is_eol(const char *data, size_t len, size_t i) {
+  return data[i] == '\n' || (data[i] == '\r' && (i + 1 >= len || data[i + 1] != '\n'));
+}
+
 static int index_lines(const char *data, size_t len, size_t body, lines *ls) {
   size_t n = 1;
   for (size_t i = body; i < len; i++)
-    n += data[i] == '\n';
+    n += is_eol(data, len, i);
   ls->start = ng_malloc(n * sizeof *ls->start);
   if (!ls->start)
     return -1;
   ls->n = 0;
   ls->start[ls->n++] = body;
   for (size_t i = body; i < len; i++)
-    if (data[i] == '\n')
+    if (is_eol(data, len, i))
       ls->start[ls->n++] = i + 1;
   return 0;
 }

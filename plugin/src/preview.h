@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "mustache.h"
+#include "util.h"
 #include "nutgraf.h"
 #include "util.h"
 
