@@ -1,45 +1,121 @@
 -- Places and well-known organizations from the shipped gazetteers.
 -- Demonyms ("Chinese") name the country only where the state is meant:
--- "Chinese officials", "the Chinese government" -- not "Chinese food".
+-- "Chinese officials", "German Chancellor Olaf Scholz" -- not "Chinese food".
+-- Small towns need a place cue ("in X", "X, Ohio"); a place followed by more
+-- capitalized words ("Miami Heat", "Kenya Airways") is left to the names
+-- rule, which reads the whole run as one organization.
+local W = require("newsnames")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
-local state_nouns = {}
-for w in ([[government officials official authorities leader leaders president premier
-  ministry minister ministers embassy military army navy forces troops regulators regulator
-  diplomats diplomat delegation negotiators negotiator state economy exports imports
-  counterpart counterparts side administration parliament lawmakers customs commerce
-  foreign firms companies central bank banks tariffs tariff market markets industry
-  officials' buyers citizens nationals team]]):gmatch("%S+") do
-  state_nouns[w] = true
+local state_nouns = W.set {
+  "government", "officials", "official", "authorities", "leader", "leaders", "president",
+  "premier", "ministry", "minister", "ministers", "embassy", "military", "army", "navy",
+  "forces", "troops", "regulators", "regulator", "diplomats", "diplomat", "delegation",
+  "negotiators", "negotiator", "state", "economy", "exports", "imports", "counterpart",
+  "counterparts", "side", "administration", "parliament", "lawmakers", "customs", "commerce",
+  "foreign", "central", "tariffs", "tariff", "officials'", "citizens", "nationals", "team",
+  "prime", "chancellor", "ambassador", "envoy", "king", "queen", "prince", "defence", "defense",
+  "interior", "finance", "trade", "health", "economy", "vice", "deputy", "junta", "cabinet",
+  "coast", "air", "consulate", "police", "security", "intelligence", "courts", "court",
+  "prosecutors", "prosecutor", "supreme", "national", "federal", "monarch", "sovereign",
+}
+
+-- Title words after a place or organization: "Treasury Secretary",
+-- "U.S. District Judge", "U.S. Trade Representative" name a person's office.
+local office_words = W.set {
+  "secretary", "representative", "judge", "attorney", "marshal", "minister", "sen.", "rep.",
+  "senator", "ambassador", "commissioner", "solicitor", "prosecutor", "general",
+}
+
+local function cap_word(t)
+  return t and t.word and t.cap and not t.sent_start and not t.digit
 end
 
-local function next_word(toks, k)
-  local t = toks[k]
-  if t and t.word then return t.text:lower() end
-  return nil
+local function low(t) return t.text:lower() end
+
+-- A place cue before token k ("in", "near", "outside of") or a ", State"
+-- after token e, or the dateline (first tokens of the first paragraph).
+local function place_cue(dateline_end, toks, k, e)
+  local p = toks[k - 1]
+  if p and p.word and (W.strong_place_preps[low(p)] or low(p) == "from") then return true end
+  local c, n = toks[e + 1], toks[e + 2]
+  if c and c.text == "," and n and n.cap then
+    local _, ty, kind = places:lookup(n.text)
+    if ty == "place" and kind ~= "town" and kind ~= "demonym" then return true end
+    local n2 = toks[e + 3]
+    if n2 and n2.cap then
+      _, ty, kind = places:lookup(n.text .. " " .. n2.text)
+      if ty == "place" and (kind == "state" or kind == "country" or kind == "province") then
+        return true
+      end
+    end
+  end
+  return k <= dateline_end
 end
 
-local function tag_match(a, m, score)
-  a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = score }
+-- Last token of the all-caps dateline that opens the first paragraph (0 if none).
+local function dateline(a, toks)
+  for _, b in ipairs(a:blocks()) do
+    if b.kind == "paragraph" then
+      local k = 1
+      while toks[k] and toks[k].i < b.i do k = k + 1 end
+      local e = k - 1
+      while toks[e + 1] and toks[e + 1].word and toks[e + 1].upper do e = e + 1 end
+      return e
+    end
+  end
+  return 0
 end
 
 return {
   name = "gazetteers",
   article = function(a)
     local toks = a:tokens()
+    local common = {}
+    for _, t in ipairs(toks) do
+      if t.word and t.lower then common[t.text] = true end
+    end
+    local dl = dateline(a, toks)
+    local org_span = {}
+    local org_matches = orgs:scan(a)
+    for _, m in ipairs(org_matches) do org_span[m.i] = m.j end
     for _, m in ipairs(places:scan(a)) do
+      local k, e = m.first_token, m.last_token
+      local nxt = toks[e + 1]
+      local nxt2 = toks[e + 2]
       if m.kind == "demonym" then
-        local w = next_word(toks, m.last_token + 1)
+        local w = nxt and nxt.word and low(nxt)
         if w and state_nouns[w] then
-          tag_match(a, m, 0.6)
+          -- the country is meant, but the adjective is not a mention of its name
+          a:tag_entity { name = m.name, type = m.type, score = 0.6 }
+        end
+      elseif org_span[m.i] and org_span[m.i] >= m.j then
+        -- the same words are a known organization ("Nokia", "Westminster")
+        local _ = 0
+      elseif cap_word(nxt) and office_words[low(nxt)] then
+        -- "Treasury Secretary", "Texas Attorney General"
+        local _ = 0
+      elseif cap_word(nxt) and cap_word(nxt2) and office_words[low(nxt2)] then
+        -- "U.S. District Judge", "U.S. Trade Representative"
+        local _ = 0
+      elseif cap_word(nxt) and not W.titles[low(nxt)] and not W.function_words[low(nxt)]
+          and not common[nxt.text] and m.kind ~= "region" then
+        -- part of a longer name: the names rule decides
+        local _ = 0
+      elseif m.kind == "town" then
+        if not common[m.text] and place_cue(dl, toks, k, e) then
+          a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.7 }
         end
       else
-        tag_match(a, m, 0.9)
+        a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.9 }
       end
     end
-    for _, m in ipairs(orgs:scan(a)) do
-      tag_match(a, m, 0.9)
+    for _, m in ipairs(org_matches) do
+      local nxt = toks[m.last_token + 1]
+      if not (cap_word(nxt) and office_words[low(nxt)]) then
+        a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.9 }
+      end
     end
   end,
 }

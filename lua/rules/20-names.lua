@@ -1,16 +1,19 @@
--- People and organizations from capitalized names and the cues around them:
--- titles before a name ("Treasury Secretary Scott Bessent"), given names,
--- speech verbs ("said Chen", "Chen said"), organization head words
--- ("Riverton Transit Authority", "the University of Oxford"), acronyms
--- introduced in parentheses, and datelines ("BEIJING (Reuters) --").
+-- People, organizations and places from capitalized names and the cues
+-- around them: titles before a name ("Treasury Secretary Scott Bessent"),
+-- given names, speech verbs ("said Chen", "Chen said"), ", who" and ages,
+-- organization and place head words ("Riverton Transit Authority", "Mill
+-- Street Bridge"), "X of Y" / "X for Y" names, a known place leading a longer
+-- name ("Miami Heat"), place cues ("in Kalamazoo", "Des Moines, Iowa"),
+-- acronyms, and datelines ("CAPE TOWN, South Africa (Reuters) --").
 local W = require("newsnames")
 local given = nutgraf.words("../data/given-names.txt")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
 local function low(t) return t.text:lower() end
 
 local function is_name_word(t)
-  return t and t.word and t.cap and not t.digit
+  return t and t.word and t.cap and not (t.digit and not t.text:find("%a"))
 end
 
 -- Every word the article also writes in lower case is a common word.
@@ -40,11 +43,17 @@ local function run_end(toks, k)
     local nt = toks[e + 1]
     if is_name_word(nt) and not nt.sent_start then
       e = e + 1
+    elseif nt and nt.possessive and is_name_word(toks[e + 2]) and not toks[e + 2].sent_start
+        and W.org_heads[low(toks[e + 2])] then
+      -- "Iacobucci's Hardware", "Attorney's Office"
+      e = e + 2
     else
       local p = e + 1
-      while toks[p] and toks[p].word and W.particles[low(toks[p])] and not toks[p].cap do
+      while toks[p] and toks[p].word and (W.particles[low(toks[p])] or toks[p].text == "&")
+          and not toks[p].cap do
         p = p + 1
       end
+      if toks[p] and toks[p].text == "&" then p = p + 1 end
       if p > e + 1 and is_name_word(toks[p]) then
         e = p
       else
@@ -54,20 +63,68 @@ local function run_end(toks, k)
   end
 end
 
+local text_of
+local function span_text_of(toks, s, e)
+  return text_of:sub(toks[s].i, toks[e].j)
+end
+
+-- "Ministry of Science and Innovation", "Office for the Coordination of
+-- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
+local joiners = W.set { "of", "for", "and" }
+local function org_tail(toks, e)
+  while true do
+    local j = toks[e + 1]
+    if not (j and j.word and joiners[low(j)]) then return e end
+    local q = e + 2
+    if toks[q] and low(toks[q]) == "the" then q = q + 1 end
+    if not is_name_word(toks[q]) or toks[q].sent_start or W.function_words[low(toks[q])] then return e end
+    local qe = run_end(toks, q)
+    if low(j) == "of" and places:lookup(span_text_of(toks, q, qe)) and not W.of_heads[low(toks[e])] then
+      -- "CrossPoint Cold Storage of Atlanta": the company, then its city
+      return e
+    end
+    if low(j) == "and" then
+      -- only one more word of the same name: "Science and Innovation"
+      local after = toks[qe + 1]
+      if qe ~= q or (after and after.word and joiners[low(after)] and low(after) ~= "of") then return e end
+      local _, ty = places:lookup(toks[q].text)
+      if ty or given[toks[q].text] then return e end
+    end
+    e = qe
+  end
+end
+
 local function span_text(a, toks, s, e)
   return a.text:sub(toks[s].i, toks[e].j)
+end
+
+-- Leading tokens s..p that are a known place (not a demonym): returns p.
+local function place_prefix(a, toks, s, e)
+  for p = math.min(e - 1, s + 3), s, -1 do
+    local _, ty, kind = places:lookup(span_text(a, toks, s, p))
+    if ty == "place" and kind ~= "demonym" and kind ~= "town" then return p end
+  end
+  return nil
+end
+
+local function pretty(word, first)
+  local f = nutgraf.fold(word)
+  if not first and W.particles[f] then return f end
+  return (f:gsub("^%l", string.upper))
 end
 
 return {
   name = "names",
   article = function(a)
     local toks = a:tokens()
+    text_of = a.text
     local n = #toks
     local common = lower_words(toks)
     local blocks = a:blocks()
     local title_end = 0
     if blocks[1] and blocks[1].kind == "title" then title_end = blocks[1].j end
-    local people, singles = {}, {}
+    local people, singles, pending = {}, {}, {}
+    local skip_to = 0
 
     local function tag(kind, s, e, score)
       local name = span_text(a, toks, s, e)
@@ -76,47 +133,69 @@ return {
       return name
     end
 
-    -- Dateline: leading capitals of the first paragraph, before "(" or a dash.
+    -- Dateline: the leading all-caps words of the first paragraph, before
+    -- a comma, "(" or a dash.
     for _, b in ipairs(blocks) do
       if b.kind == "paragraph" then
-        local caps = b.text:match("^([%u][%u%.%s,']+)%s*[%(—–-]")
-        if caps then
-          local place = caps:gsub(",.*$", ""):gsub("%s+$", "")
-          local pretty = place:lower():gsub("(%a)([%w']*)", function(f, r) return f:upper() .. r end)
-          local canon, ty = places:lookup(pretty)
-          if canon and ty == "place" then
-            a:tag_entity { name = canon, type = "place", i = b.i, j = b.i + #place - 1, score = 0.8 }
+        local k = 1
+        while k <= n and toks[k].i < b.i do k = k + 1 end
+        local e = k - 1
+        while toks[e + 1] and toks[e + 1].word and toks[e + 1].upper and not toks[e + 1].digit do
+          e = e + 1
+        end
+        local stop = toks[e + 1] and toks[e + 1].text
+        if e >= k and e - k < 4 and (stop == "," or stop == "(" or stop == "—" or stop == "–" or stop == "-") then
+          local words = {}
+          for p = k, e do words[#words + 1] = pretty(toks[p].text, p == k) end
+          local name = table.concat(words, " ")
+          local canon, ty = places:lookup(name)
+          if ty == "place" then name = canon end
+          if ty == nil or ty == "place" then
+            a:tag_entity { name = name, type = "place", i = toks[k].i, j = toks[e].j, score = 0.8 }
           end
+          skip_to = e
         end
         break
       end
     end
 
+    local spoke_single = {}
     local k = 1
     while k <= n do
       local t = toks[k]
-      if not is_name_word(t) or t.i <= title_end or shouting(toks, k) then
+      if k <= skip_to or not is_name_word(t) or t.i <= title_end or shouting(toks, k) then
         k = k + 1
       else
         local s, e = k, run_end(toks, k)
         local prev = toks[s - 1]
         local cue_person = prev and prev.word and not prev.cap and W.titles[low(prev)] or false
+        local plural_title = cue_person and low(prev):match("s%.?$") and true or false
         -- Titles inside the run: the name starts after the last of them.
+        local head_word = low(toks[e])
         for p = s, e - 1 do
-          if W.titles[low(toks[p])] then
+          if W.titles[low(toks[p])] and not (toks[p + 1] and toks[p + 1].possessive) and
+              not W.org_heads[head_word] and not W.place_heads[head_word] then
             s = p + 1
             cue_person = true
+            plural_title = low(toks[p]):match("s%.?$") and true or false
           end
         end
-        -- Sentence-initial and function words are not part of a name.
-        while s <= e and not cue_person and (W.function_words[low(toks[s])] or
-            (s == k and toks[s].sent_start and common[toks[s].text:lower()])) do
-          s = s + 1
+        -- Sentence-initial and function words are not part of a name, but
+        -- "All Nippon Airways" mid-sentence is.
+        while s <= e and not cue_person do
+          local w = low(toks[s])
+          if (W.function_words[w] and not (W.name_starters[w] and not toks[s].sent_start and s < e)) or
+              (s == k and toks[s].sent_start and common[toks[s].text:lower()] and not (W.particles[w] and s < e)) then
+            s = s + 1
+          else
+            break
+          end
         end
         if s <= e and not cue_person and s < e then
           -- "State Marco Rubio": start at the first given name after other words.
           for p = s + 1, e - 1 do
-            if given[toks[p].text] and not given[toks[s].text] then
+            if given[toks[p].text] and not given[toks[s].text] and not W.place_heads[low(toks[e])]
+                and not W.org_heads[low(toks[e])] then
               s = p
               cue_person = true
               break
@@ -133,32 +212,95 @@ return {
           local spoke = (after_word and W.speech[after_word]) or
               (before_word and W.speech[before_word]) or
               (nxt and nxt.text == "," and toks[e + 2] and W.titles[low(toks[e + 2])])
-          -- "the University of Oxford", "Ministry of Commerce"
-          if W.of_heads[head] and nxt and low(nxt) == "of" then
-            local q = e + 2
-            if toks[q] and low(toks[q]) == "the" then q = q + 1 end
-            if is_name_word(toks[q]) then
-              e = run_end(toks, q)
-              tag("organization", s, e, 0.8)
-              k = e + 1
+          local n2 = toks[e + 2]
+          local aged = nxt and nxt.text == "," and n2 and
+              ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))
+          local first_given = given[toks[s].text]
+          local pp = words >= 2 and place_prefix(a, toks, s, e)
+          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person then
+            -- "the University of Oxford", "Ministry of Science and Innovation"
+            local e2 = org_tail(toks, e)
+            if e2 > e then
+              local kind = W.place_heads[head] and not W.org_heads[head] and "place" or "organization"
+              tag(kind, s, e2, 0.8)
+              k = e2 + 1
               goto continue
             end
           end
-          if W.place_heads[head] and words >= 2 and not W.org_heads[head] then
-            tag("place", s, e, 0.7)
+          if W.not_places[span_text(a, toks, s, e)] then
+            local _ = 0
+          elseif W.place_heads[head] and words >= 2 and not W.org_heads[head] and
+              not (cue_person or (words == 2 and W.surname_heads[head] and
+                (first_given or toks[s].text:find("^%u%l+%-%l")))) then
+            local inner_org = false
+            for p = s, e - 1 do
+              if W.org_heads[low(toks[p])] and not W.place_heads[low(toks[p])] then inner_org = true end
+            end
+            if inner_org then
+              tag("organization", s, org_tail(toks, e), 0.7)
+            else
+              tag("place", s, e, 0.7)
+            end
+          elseif (head == "center" or head == "centre") and words >= 2 and W.place_center_mods[low(toks[e - 1])] then
+            tag("place", s, e, 0.75)
+          elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2]) then
+            -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
+            local _ = 0
           elseif W.org_heads[head] and words >= 2 then
-            tag("organization", s, e, 0.8)
+            if pp and orgs:lookup(span_text(a, toks, pp + 1, e)) then
+              -- "U.S. Federal Reserve": the place, then the known organization
+              tag("place", s, pp, 0.6)
+            else
+              e = org_tail(toks, e)
+              tag("organization", s, e, 0.8)
+            end
           elseif W.org_heads[head] and words == 1 and before_word == "the" and not common[toks[e].text:lower()] then
             -- a bare head word ("the Council") is too vague to tag
             local _ = 0
+          elseif head == "democrat" or head == "republican" or head == "democrats" or head == "republicans" then
+            -- "a San Francisco Democrat": the party (from the gazetteer)
+            local _ = 0
           elseif cue_person and words <= 4 then
             tag("person", s, e, 0.9)
-          elseif words >= 2 and words <= 4 and given[toks[s].text] then
+            -- "Justices Elena Kagan and Ketanji Brown Jackson"
+            local q = e + 1
+            while plural_title and toks[q] and (toks[q].text == "," or low(toks[q]) == "and") do
+              local r = q + 1
+              if toks[r] and low(toks[r]) == "and" then r = r + 1 end
+              if not is_name_word(toks[r]) then break end
+              local re = run_end(toks, r)
+              if re - r > 3 then break end
+              tag("person", r, re, 0.85)
+              e, q = re, re + 1
+            end
+          elseif pp and not first_given and not W.event_words[head] and not W.titles[head] and not spoke
+              and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
+            -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company
+            tag("organization", s, e, 0.7)
+          elseif words >= 2 and words <= 4 and first_given then
             tag("person", s, e, 0.85)
-          elseif words >= 2 and words <= 4 and spoke then
+          elseif words >= 2 and words <= 4 and (spoke or aged) then
             tag("person", s, e, 0.7)
+          elseif words <= 3 and nxt and nxt.text == "," and n2 and n2.cap and not common[toks[s].text]
+              and (function()
+                local _, ty, kind = places:lookup(n2.text)
+                if not ty and toks[e + 3] and toks[e + 3].cap then
+                  _, ty, kind = places:lookup(n2.text .. " " .. toks[e + 3].text)
+                end
+                return ty == "place" and (kind == "state" or kind == "country" or kind == "province")
+              end)() and not a:entity(span_text(a, toks, s, e)) then
+            -- "Des Moines, Iowa", "Grenoble, France"
+            tag("place", s, e, 0.65)
+          elseif words <= 2 and before_word and W.strong_place_preps[before_word] and not first_given
+              and not common[toks[s].text] and not W.languages[toks[s].text] and not toks[s].upper
+              and not W.function_words[low(toks[s])] and not W.not_places[span_text(a, toks, s, e)]
+              and not W.org_heads[head] and not W.titles[head] and not W.event_words[head] then
+            pending[#pending + 1] = { s = s, e = e, kind = "place" }
           elseif words == 1 then
             singles[#singles + 1] = s
+            if spoke or aged then spoke_single[toks[s].text] = true end
+          elseif words <= 3 then
+            pending[#pending + 1] = { s = s, e = e, kind = "maybe-person" }
           end
         end
         k = e + 1
@@ -197,10 +339,35 @@ return {
       parts[first] = true
       parts[last] = true
     end
+    -- Two or three capitalized words whose last word speaks alone elsewhere
+    -- ("Jalen Brunson ... Brunson said") are a person; unknown names after
+    -- "in"/"near" are places.
+    for _, c in ipairs(pending) do
+      if c.kind == "place" then
+        local name = span_text(a, toks, c.s, c.e)
+        if not parts[toks[c.e].text] and not a:entity(name) then
+          tag("place", c.s, c.e, 0.5)
+        end
+      elseif spoke_single[toks[c.e].text] then
+        tag("person", c.s, c.e, 0.6)
+        parts[toks[c.e].text] = true
+      end
+    end
+    -- a small town that is also a found person's name ("Priya Raman") was the person
+    for part in pairs(parts) do
+      local e = a:entity(part)
+      local _, _, kind = places:lookup(part)
+      if e and e.type == "place" and kind == "town" then a:drop_entity(e.name) end
+    end
     for _, s in ipairs(singles) do
-      local word = toks[s].text
+      local t = toks[s]
+      local word = t.text
       if parts[word] then
-        a:tag_entity { name = word, type = "person", i = toks[s].i, j = toks[s].j, score = 0.7 }
+        a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
+      elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
+          and not places:lookup(word) and not a:entity(word) then
+        -- an all-caps acronym nobody introduced: KPMG, LSEG
+        a:tag_entity { name = word, type = "organization", i = t.i, j = t.j, score = 0.5 }
       end
     end
   end,

@@ -22,8 +22,23 @@ for _, row in ipairs(lexicon) do
 end
 local terms = nutgraf.gazetteer(entries, { fold = true })
 
-local MAX_TOPICS = 3
+local MAX_TOPICS = 3      -- leaf topics; each comes with its parents
 local THRESHOLD = 1.2
+local RELATIVE = 0.4      -- a topic must have this share of the best score
+
+local function ancestor_of(p, q)
+  q = parent[q]
+  while q do
+    if q == p then return true end
+    q = parent[q]
+  end
+  return false
+end
+
+-- Sports organizations in the shipped gazetteer ("NBA", "FIFA") add a
+-- little evidence for sport.
+local SPORT = "medtop:15000000"
+local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
 return {
   name = "topics",
@@ -44,32 +59,65 @@ return {
       local boost = (m.i <= title_end and 2) or (m.i <= lead_end and 1.5) or 1
       for _, s in ipairs(senses[m.name]) do
         local q = s[1]
-        -- Repeats count less: the 1st mention full, later ones half.
+        -- Repeats count less: the 1st mention full, the 2nd half, later ones a quarter.
         hits[q] = (hits[q] or 0) + 1
-        local w = s[2] * boost * (hits[q] == 1 and 1 or 0.5)
+        local w = s[2] * boost * (hits[q] == 1 and 1 or hits[q] == 2 and 0.5 or 0.25)
         score[q] = (score[q] or 0) + w
       end
     end
-    -- A child topic's evidence also supports its parent.
+    for _, e in ipairs(a:entities()) do
+      local _, _, kind = orgs:lookup(e.name)
+      if e.type == "organization" and kind == "sports" then
+        score[SPORT] = (score[SPORT] or 0) + 0.5
+      end
+    end
+    -- A child topic's evidence also supports its ancestors (half per level),
+    -- so a story about "war" and "air strikes" ranks the conflict branch first.
+    local total = {}
+    for q, s in pairs(score) do
+      total[q] = (total[q] or 0) + s
+      local p, f = parent[q], 0.5
+      while p do
+        total[p] = (total[p] or 0) + s * f
+        p, f = parent[p], f * 0.5
+      end
+    end
     local ranked = {}
-    for q, s in pairs(score) do ranked[#ranked + 1] = { q = q, s = s } end
+    for q, s in pairs(total) do
+      -- only topics with terms of their own are candidates
+      if score[q] then ranked[#ranked + 1] = { q = q, s = s } end
+    end
     table.sort(ranked, function(x, y)
       if x.s ~= y.s then return x.s > y.s end
       return x.q < y.q
     end)
     local best = ranked[1] and ranked[1].s or 0
-    local tagged = 0
+    local chosen = {}
     for _, r in ipairs(ranked) do
-      if tagged >= MAX_TOPICS then break end
-      if r.s >= THRESHOLD and r.s >= best * 0.5 and label[r.q] then
-        local conf = 1 - math.exp(-r.s / 3)
-        a:tag_topic { id = r.q, label = label[r.q], score = conf }
-        local p = parent[r.q]
-        while p do
-          a:tag_topic { id = p, label = label[p], score = conf * 0.9 }
-          p = parent[p]
+      if #chosen >= MAX_TOPICS then break end
+      if r.s >= THRESHOLD and r.s >= best * RELATIVE and label[r.q] then
+        local related = false
+        for ci, c in ipairs(chosen) do
+          if ancestor_of(r.q, c.q) then
+            related = true
+          elseif ancestor_of(c.q, r.q) then
+            -- more specific than a chosen topic with enough evidence: replace it
+            if r.s >= c.s * 0.3 then chosen[ci] = r end
+            related = true
+          end
+          if related then break end
         end
-        tagged = tagged + 1
+        if not related then chosen[#chosen + 1] = r end
+      end
+    end
+    for _, r in ipairs(chosen) do
+      local conf = 1 - math.exp(-r.s / 3)
+      a:tag_topic { id = r.q, label = label[r.q], score = conf }
+      local p, c = parent[r.q], conf
+      while p do
+        c = c * 0.9
+        a:tag_topic { id = p, label = label[p], score = c }
+        p = parent[p]
       end
     end
   end,

@@ -27,6 +27,35 @@ M.titles = set {
   "rapper", "player", "champion", "star", "lawmaker", "congressman", "congresswoman",
   "assemblyman", "assemblywoman", "delegate", "vice-president", "auditor", "comptroller",
   "scientist", "researcher", "physician", "nurse", "epidemiologist", "astronomer",
+  -- plurals ("Justices Elena Kagan and ..."), more offices and professions
+  "presidents", "ministers", "senators", "sens.", "reps.", "representatives", "governors",
+  "justices", "judges", "mayors", "leaders", "secretaries", "ambassadors", "lawmakers",
+  "taoiseach", "tánaiste", "secretary-general", "director-general", "sultan", "emir", "sheikh",
+  "ayatollah", "patriarch", "archbishop", "cardinal", "chancellors", "supervisor", "alderman",
+  "alderwoman", "selectman", "magistrate", "prosecutor", "inspector", "constable", "marshal",
+  "lieutenant", "sergeant", "corporal", "private", "major", "colonel", "commander", "brig.",
+  "maj.", "cpl.", "pvt.", "filmmaker", "director", "producer", "screenwriter", "novelist",
+  "poet", "painter", "artist", "sculptor", "photographer", "composer", "musician", "pianist",
+  "violinist", "guitarist", "drummer", "conductor", "dancer", "comedian", "journalist",
+  "reporter", "editor", "columnist", "anchor", "host", "broadcaster", "historian", "curator",
+  "architect", "engineer", "entrepreneur", "billionaire", "banker", "trader", "strategist",
+  "spokesperson", "adviser", "advisor", "aide", "strategist", "activist", "campaigner",
+  "organizer", "teacher", "principal", "student", "pastor", "priest", "nun", "monk", "cleric",
+  "surgeon", "doctor", "paramedic", "pharmacist", "virologist", "biologist", "chemist",
+  "physicist", "geologist", "paleontologist", "palaeontologist", "archaeologist",
+  "mathematician", "economist", "lecturer", "defender", "winger", "centre-back",
+  "center-back", "full-back", "shortstop", "outfielder", "catcher", "linebacker", "receiver",
+  "running", "cornerback", "safety", "tackle", "pitcher", "batter", "bowler", "batsman",
+  "sprinter", "runner", "marathoner", "cyclist", "swimmer", "skier", "boxer", "fighter",
+  "wrestler", "golfer", "driver", "jockey", "teammate", "rookie", "veteran", "skipper",
+  "rival", "compatriot", "counterpart", "predecessor", "successor", "incumbent", "challenger",
+  "opponent", "defendant", "plaintiff", "suspect", "witness", "victim", "juror", "detainee",
+  "prisoner", "inmate", "resident", "farmer", "owner", "co-owner", "partner", "heir", "widow",
+  "son", "daughter", "wife", "husband", "brother", "sister", "mother", "father", "uncle",
+  "aunt", "cousin", "grandson", "granddaughter", "emperor", "empress", "tsar", "pharaoh",
+  "duke", "duchess", "earl", "baron", "baroness", "count", "countess", "crown", "vice-chair",
+  "co-chair", "chairperson", "president-elect", "ex-president", "ex-minister", "nominee",
+  "chief executive", "cto", "coo", "md", "managing", "vp",
 }
 
 -- Verbs of speech and similar that follow or precede a person's name.
@@ -54,6 +83,37 @@ M.org_heads = set {
   "society", "initiative", "project", "program", "programme", "team", "reserve", "treasury",
   "chamber", "secretariat", "directorate", "tribunal", "observatory", "laboratory", "industries",
   "enterprises", "brands", "foods", "motors", "railways", "railroad", "transit", "port",
+  "legislature", "ministries", "departments", "agencies", "commissions", "authorities",
+  "corps", "regiment", "brigade", "battalion", "division", "fleet", "squadron", "command",
+  "lodge", "order", "guild", "syndicate", "cooperative", "co-op", "collective", "consortium",
+  "conglomerate", "firm", "bancorp", "financial", "capital", "ventures", "advisors",
+  "advisers", "associates", "consulting", "solutions", "software", "semiconductor",
+  "semiconductors", "electronics", "communications", "telecom", "airline", "air", "express",
+  "logistics", "shipping", "lines", "entertainment", "records", "publishing", "publishers",
+  "books", "magazine", "daily", "weekly", "review", "broadcasting", "radio", "television",
+  "tv", "channel", "orchestra", "philharmonic", "symphony", "band", "choir", "ensemble",
+  "theatre", "theater", "opera", "ballet", "library", "archives", "zoo", "seminary",
+  "polytechnic", "elementary", "kindergarten", "ymca", "ywca", "hospice", "infirmary",
+  "healthcare", "health", "medical", "pharmacy", "hardware", "storage", "supermarket",
+  "stores", "store", "mart", "bakery", "restaurant", "hotel", "hotels", "resorts", "casino",
+  "airlines", "rail", "railway", "bus", "utilities", "utility", "power", "electric", "gas",
+  "water", "mining", "minerals", "metals", "steel", "chemicals", "materials", "aerospace",
+  "defense", "dynamics", "robotics", "ai", "biotech", "bio", "genomics", "sciences",
+  "platforms", "networks", "games", "studio", "interactive", "mobile", "wireless", "online",
+  "digital", "cinemas", "fc", "cf", "afc", "sc", "united", "rovers", "wanderers", "athletic",
+  "athletics", "racing", "motorsport", "f1", "cavaliers", "celtics", "knicks", "lakers",
+  "warriors", "nets", "bulls", "heat", "giants", "yankees", "mets", "dodgers", "cowboys",
+  "patriots", "eagles", "chiefs", "raiders", "packers", "bears", "hornets", "spurs", "rockets",
+  "76ers", "sixers", "jets", "kings", "clippers", "suns", "mavericks", "thunder", "jazz",
+  "pistons", "pacers", "magic", "hawks", "wizards", "raptors", "bucks", "timberwolves",
+  "pelicans", "grizzlies", "nuggets", "blazers", "tigers", "lions", "sox", "cubs", "cardinals",
+  "braves", "astros", "mariners", "rangers", "orioles", "phillies", "brewers", "padres",
+  "broncos", "steelers", "ravens", "bengals", "browns", "texans", "colts", "titans", "jaguars",
+  "dolphins", "bills", "commanders", "vikings", "saints", "falcons", "panthers", "buccaneers",
+  "seahawks", "49ers", "rams", "cardinals", "chargers", "oilers", "canadiens", "leafs",
+  "bruins", "flyers", "penguins", "capitals", "islanders", "devils", "sabres", "senators",
+  "blackhawks", "avalanche", "stars", "wild", "predators", "blues", "ducks", "sharks",
+  "canucks", "flames", "kraken", "hurricanes", "lightning", "knights",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.
@@ -98,6 +158,53 @@ M.place_heads = set {
   "lake", "valley", "mountains", "mountain", "mount", "bay", "coast", "peninsula", "strait",
   "canyon", "desert", "sea", "ocean", "gulf", "heights", "township", "borough", "parish",
   "oblast", "state", "territory", "basin", "delta", "plateau", "highlands", "straits",
+  -- venues, landmarks, streets and water
+  "stadium", "arena", "bridge", "gate", "square", "garden", "gardens", "airport", "street",
+  "avenue", "boulevard", "road", "creek", "palace", "tower", "station", "plaza", "park",
+  "harbor", "harbour", "canal", "falls", "beach", "hills", "springs", "lane", "drive",
+  "highway", "freeway", "motorway", "expressway", "interstate", "pier", "wharf", "dam",
+  "reservoir", "glacier", "volcano", "waterfall", "cape", "archipelago", "atoll", "reef",
+  "fjord", "lagoon", "marsh", "swamp", "wetlands", "woods", "prairie", "savanna",
+  "steppe", "mesa", "ridge", "pass", "peak", "crater", "caves", "cave", "gorge",
+  "headland", "point", "rapids", "sound", "estuary", "oasis", "quarter", "district",
+  "neighborhood", "neighbourhood", "village", "municipality", "commune",
+  "canton", "governorate", "voivodeship", "raion", "krai", "emirate", "camp", "ghetto",
+  "cemetery", "memorial", "monument", "cathedral", "basilica", "mosque", "temple", "shrine",
+  "abbey", "castle", "fortress", "fort", "citadel", "chateau", "château", "mansion",
+  "courthouse", "capitol", "racecourse", "racetrack", "circuit", "speedway", "ballpark",
+  "velodrome", "coliseum", "colosseum", "amphitheatre", "amphitheater", "pavilion",
+  "terminal", "port", "seaport", "spaceport", "cosmodrome", "base", "parkway", "esplanade",
+  "promenade", "embankment", "quay", "crossing", "junction", "tunnel", "causeway",
+  "viaduct", "mall", "market", "bazaar", "outlet", "hall", "galleria",
+}
+
+-- Place heads that are also common surnames: "Tom Hall", "Adam Street" are
+-- people when the first word is a given name.
+M.surname_heads = set {
+  "hall", "park", "street", "lane", "drive", "hill", "hills", "ridge", "woods", "crossing",
+  "point", "pass", "sound", "fort", "castle", "beach", "springs", "falls", "marsh", "gate",
+  "bridge", "tower", "station", "market", "quarter", "temple", "abbey", "mansion", "base",
+  "camp", "garden", "gardens", "village", "palace", "dam", "pier", "cape", "creek", "lake",
+  "valley", "mountain", "mount", "island", "coast", "heights", "road", "bay", "ford", "delta",
+  "reef", "glacier", "peak", "mesa", "circuit", "terminal", "junction", "chateau", "castle",
+}
+
+-- Heads that are places only after these words ("Kennedy Space Center").
+M.place_center_mods = set { "space", "convention", "trade", "world", "shopping", "exhibition" }
+
+-- Last words of events, documents and works: a place before them ("Berlin
+-- Marathon", "Paris Agreement") does not make the run an organization.
+M.event_words = set {
+  "marathon", "olympics", "olympic", "games", "open", "agreement", "accord", "accords",
+  "convention", "conventions", "summit", "conference", "talks", "festival", "biennale",
+  "week", "prize", "award", "awards", "declaration", "protocol", "treaty", "derby", "classic",
+  "masters", "cup", "grand", "prix", "championship", "championships", "tournament", "rally",
+  "pride", "marathon", "half-marathon", "triathlon", "race", "expo", "fair", "show",
+  "motor", "fashion", "film", "book", "plan", "process", "format", "syndrome", "flu",
+  "virus", "effect", "consensus", "spring", "massacre", "attack", "attacks", "bombing",
+  "siege", "uprising", "revolution", "war", "crisis", "dialogue", "initiative", "framework",
+  "principles", "statement", "communique", "time", "standard", "style", "dollar", "yuan",
+  "peso", "rupee", "stock", "index", "metro", "subway", "line", "zoo", "airport",
 }
 
 -- Particles inside personal names (Ursula von der Leyen, Luiz Inácio Lula da Silva).
@@ -108,5 +215,55 @@ M.particles = set {
 
 -- Words before a capitalized name that make it a place.
 M.place_preps = set { "in", "at", "from", "near", "outside", "across", "to", "into", "toward" }
+
+-- Strong place prepositions for unknown names ("in Kalamazoo"): "at" and
+-- "from" are left out ("at Google", "from Apple").
+M.strong_place_preps = set { "in", "near", "outside", "across", "toward", "towards", "through",
+  "around", "throughout", "inside" }
+
+-- Capitalized words that start names mid-sentence although they are function
+-- words at the start of a sentence ("All Nippon Airways", "New York Knicks").
+M.name_starters = set { "all", "new", "first", "one", "united", "great", "north", "south",
+  "east", "west", "upper", "lower", "central", "san", "santa", "los", "las", "el", "la",
+  "st.", "saint", "fort", "port", "mount", "lake", "cape" }
+
+-- Words after a name that make it a person: "Smith, who ...", "Smith, 45,".
+M.person_after = set { "who", "whose", "himself", "herself" }
+
+-- All-caps words that are not organizations.
+M.not_org_acronyms = set {
+  "CEO", "CFO", "COO", "CTO", "GDP", "AI", "HIV", "AIDS", "COVID", "COVID-19", "DNA", "RNA",
+  "EV", "EVS", "IPO", "ETF", "USD", "EUR", "GBP", "JPY", "GMT", "UTC", "EST", "EDT", "PST",
+  "PDT", "CET", "TV", "PM", "AM", "FM", "LGBT", "LGBTQ", "LGBTQ+", "NFT", "API", "CPU",
+  "GPU", "PC", "MP", "MPS", "MEP", "MEPS", "OK", "VIP", "ID", "IT", "PR", "HR", "RSS", "SUV",
+  "SUVS", "ATM", "PDF", "URL", "USB", "GPS", "LED", "LCD", "DVD", "CD", "UFO", "VR", "AR",
+  "IQ", "BC", "AD", "CE", "BCE", "RIP", "FAQ", "DIY", "ASAP", "AKA", "ETA", "TBD", "NB",
+  "PS", "PTSD", "ADHD", "ICU", "ER", "CPR", "MRI", "CT", "IVF", "STD", "STI", "BMI", "LNG",
+  "CO2", "PPE", "R&D", "M&A", "Q1", "Q2", "Q3", "Q4", "YOY", "EPS", "CAGR", "ROI", "B2B",
+  "AGM", "ESG", "SPAC", "GOP", "WWII", "WWI", "II", "III", "IV", "VI", "VII", "VIII", "IX",
+  "XI", "XII", "MVP", "NBA", "OMG", "LOL", "THE", "AND", "FOR", "NOT", "BUT", "ALL", "NEW",
+  "USA", "UAE", "UK", "US", "EU", "ET", "PT", "KM", "KG", "MPH", "KPH", "RPM", "HQ", "AWOL",
+  "POW", "POWS", "MIA", "KIA", "IED", "ICBM", "SAM", "DIY", "TBA", "NA", "N/A", "JR", "SR",
+  "GPT", "LLM", "LLMS", "SARS", "MERS", "RSV", "TB", "HPV", "UV", "BBQ", "CCTV", "SOS",
+}
+
+-- Capitalized names that look like places but are not tagged: the financial
+-- industry, celestial bodies, software.
+M.not_places = set {
+  "Wall Street", "Main Street", "Jupiter", "Mars", "Venus", "Mercury", "Saturn", "Neptune",
+  "Uranus", "Pluto", "Moon", "Sun", "Earth", "Europa", "Titan", "Windows", "Heaven", "Hell",
+  "Paradise", "Eden", "Congress", "Parliament", "Christ", "God", "Allah", "Islam",
+}
+
+-- Languages: "in English" is not a place.
+M.languages = set {
+  "English", "French", "Spanish", "German", "Arabic", "Hindi", "Mandarin", "Cantonese",
+  "Chinese", "Japanese", "Korean", "Russian", "Portuguese", "Italian", "Dutch", "Latin",
+  "Greek", "Hebrew", "Swahili", "Urdu", "Bengali", "Punjabi", "Tamil", "Turkish", "Persian",
+  "Farsi", "Polish", "Ukrainian", "Swedish", "Norwegian", "Danish", "Finnish", "Czech",
+  "Hungarian", "Romanian", "Vietnamese", "Thai", "Indonesian", "Malay", "Tagalog", "Yiddish",
+  "Welsh", "Gaelic", "Irish", "Catalan", "Basque", "Zulu", "Xhosa", "Afrikaans", "Amharic",
+  "Somali", "Yoruba", "Igbo", "Hausa", "Pashto", "Dari", "Kurdish", "Armenian", "Georgian",
+}
 
 return M
