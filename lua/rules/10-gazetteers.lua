@@ -28,6 +28,13 @@ local office_words = W.set {
   "senator", "ambassador", "commissioner", "solicitor", "prosecutor", "general",
 }
 
+-- Words before a place that belong to its name: "West Germany", "East
+-- Perth", "Southern California", "Greater Poland", "Lake Chad".
+local place_mods = W.set {
+  "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+  "greater", "upper", "lower", "lake", "mount", "cape", "isle",
+}
+
 local function cap_word(t)
   return t and t.word and t.cap and not t.sent_start and not t.digit
 end
@@ -108,7 +115,13 @@ return {
           a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.7 }
         end
       else
-        a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.9 }
+        local prev = toks[k - 1]
+        if prev and prev.word and prev.cap and place_mods[low(prev)] and not (toks[k - 2] and toks[k - 2].cap
+            and toks[k - 2].word and not toks[k - 2].sent_start) then
+          a:tag_entity { name = a.text:sub(prev.i, m.j), type = m.type, i = prev.i, j = m.j, score = 0.8 }
+        else
+          a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.9 }
+        end
       end
     end
     for _, m in ipairs(org_matches) do

@@ -83,6 +83,13 @@ local function org_tail(toks, e)
       -- "CrossPoint Cold Storage of Atlanta": the company, then its city
       return e
     end
+    if (low(j) == "for" or not W.of_heads[low(toks[e])]) and low(j) ~= "and" then
+      -- two organizations: "Oakland Athletics of Major League Baseball",
+      -- "National Hockey League for the St. Louis Eagles"
+      local rest = span_text_of(toks, q, qe)
+      local _, rty = orgs:lookup(rest)
+      if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper) then return e end
+    end
     if low(j) == "and" then
       -- only one more word of the same name: "Science and Innovation"
       local after = toks[qe + 1]
@@ -105,6 +112,64 @@ local function place_prefix(a, toks, s, e)
     if ty == "place" and kind ~= "demonym" and kind ~= "town" then return p end
   end
   return nil
+end
+
+-- Everyday English words: the topic lexicon's terms, the IPTC labels and the
+-- cue lists. A capitalized run made of them ("Middle Ages", "Mountain Bikes")
+-- is a title, a product or a period, not somebody's name.
+local vocab = {}
+local function add_words(str)
+  for w in str:lower():gmatch("[%a']+") do
+    if #w > 2 then vocab[w] = true end
+  end
+end
+for _, row in ipairs(nutgraf.read_tsv("../data/topic-lexicon.tsv")) do add_words(row[1]) end
+for _, row in ipairs(nutgraf.read_tsv("../data/iptc-topics.tsv")) do add_words(row[4] or "") end
+for _, list in ipairs { W.titles, W.org_heads, W.place_heads, W.event_words, W.function_words } do
+  for w in pairs(list) do vocab[w] = true end
+end
+
+-- First words of things that are not people: storms, operations, programs.
+local not_person_starts = W.set {
+  "typhoon", "hurricane", "cyclone", "storm", "tropical", "operation", "project", "lake",
+  "mount", "fort", "port", "cape", "st.", "saint", "san", "santa", "los", "las", "hotel",
+}
+
+local compass = W.set { "north", "south", "east", "west", "northern", "southern", "eastern",
+  "western", "central", "greater", "upper", "lower" }
+
+-- A run of capitalized words that no cue typed: "&" or a digit makes it an
+-- organization; name-shaped words that are neither everyday words nor places
+-- ("Augusto Pinochet", "C. H. Douglas") a person. Anything else is left alone.
+local function fallback(toks, s, e, common)
+  local head = low(toks[e])
+  if W.event_words[head] or W.titles[head] or not_person_starts[low(toks[s])] then return nil end
+  if compass[low(toks[s])] and e > s and not common[toks[e].text:lower()] and not vocab[head] then
+    -- "South Jutland", "Greater Poland"
+    return "place"
+  end
+  local has_common = false
+  for p = s, e do
+    local t = toks[p]
+    local w = t.text
+    if w == "&" then return "organization" end
+    local lw = w:lower()
+    if common[lw] or W.function_words[lw] or places:lookup(w) or
+        (vocab[lw] and not (p == s and given[w])) then
+      has_common = true
+    end
+    if not (w:find("^%u%l+$") or w:find("^%u%.$") or w:find("^%u%l+%-%u%l+$") or
+        w:find("^Mc%u%l+$") or w:find("^O'%u%l+$") or (p > s and p < e and W.particles[lw])) then
+      return nil
+    end
+  end
+  if has_common then return nil end
+  local before = toks[s - 1]
+  if before and before.text == "the" then
+    -- "the Devil Rays", "the Phantom Horns": no one's name takes "the"; too vague to type
+    return nil
+  end
+  return "person"
 end
 
 local function pretty(word, first)
@@ -299,7 +364,7 @@ return {
           elseif words == 1 then
             singles[#singles + 1] = s
             if spoke or aged then spoke_single[toks[s].text] = true end
-          elseif words <= 3 then
+          elseif words <= 4 then
             pending[#pending + 1] = { s = s, e = e, kind = "maybe-person" }
           end
         end
@@ -342,15 +407,30 @@ return {
     -- Two or three capitalized words whose last word speaks alone elsewhere
     -- ("Jalen Brunson ... Brunson said") are a person; unknown names after
     -- "in"/"near" are places.
+    local covered = {}
+    for _, ent in ipairs(a:entities()) do
+      for _, m in ipairs(ent.mentions) do covered[m.i] = true end
+    end
     for _, c in ipairs(pending) do
       if c.kind == "place" then
         local name = span_text(a, toks, c.s, c.e)
         if not parts[toks[c.e].text] and not a:entity(name) then
           tag("place", c.s, c.e, 0.5)
         end
-      elseif spoke_single[toks[c.e].text] then
+      elseif spoke_single[toks[c.e].text] and c.e - c.s <= 2 then
         tag("person", c.s, c.e, 0.6)
         parts[toks[c.e].text] = true
+      elseif not (toks[c.s - 1] and toks[c.s - 1].text == "(" and c.s <= skip_to + 3) then
+        -- (the agency after a dateline is not tagged)
+        local kind = fallback(toks, c.s, c.e, common)
+        local known = false
+        for p = c.s, c.e do
+          if parts[toks[p].text] or covered[toks[p].i] then known = true end
+        end
+        if kind and not known and not a:entity(span_text(a, toks, c.s, c.e)) then
+          tag(kind, c.s, c.e, 0.4)
+          if kind == "person" then parts[toks[c.e].text] = true end
+        end
       end
     end
     -- a small town that is also a found person's name ("Priya Raman") was the person
@@ -365,9 +445,47 @@ return {
       if parts[word] then
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
+          and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
           and not places:lookup(word) and not a:entity(word) then
         -- an all-caps acronym nobody introduced: KPMG, LSEG
         a:tag_entity { name = word, type = "organization", i = t.i, j = t.j, score = 0.5 }
+      end
+    end
+    -- A lone name-shaped word that recurs mid-sentence, is never written in
+    -- lower case and is no everyday word ("Budjana", "Hitzig"): a place after
+    -- "in"/"near", else a person when a speech verb, a title, a possessive or
+    -- a given name says so.
+    local seen, order = {}, {}
+    for _, s in ipairs(singles) do
+      local t = toks[s]
+      local w = t.text
+      if not t.sent_start and w:find("^%u%l%l+$") and not parts[w] and not common[w:lower()]
+          and not vocab[w:lower()] and not W.languages[w] then
+        local c = seen[w]
+        if not c then
+          c = { n = 0, place = false, person = given[w] or false, toks = {} }
+          seen[w] = c
+          order[#order + 1] = w
+        end
+        c.n = c.n + 1
+        c.toks[#c.toks + 1] = s
+        local b, nx = toks[s - 1], toks[s + 1]
+        if b and b.word and W.strong_place_preps[low(b)] then c.place = true end
+        if (nx and nx.word and W.speech[low(nx)]) or (b and b.word and W.speech[low(b)]) or
+            t.possessive or (b and b.word and not b.cap and W.titles[low(b)]) then
+          c.person = true
+        end
+      end
+    end
+    for _, w in ipairs(order) do
+      local c = seen[w]
+      if c.n >= 2 and not a:entity(w) and not places:lookup(w) then
+        local kind = (c.place and not c.person and "place") or (c.person and "person") or nil
+        if kind then
+          for _, s in ipairs(c.toks) do
+            a:tag_entity { name = w, type = kind, at = toks[s], score = 0.4 }
+          end
+        end
       end
     end
   end,

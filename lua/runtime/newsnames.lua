@@ -85,6 +85,7 @@ M.org_heads = set {
   "enterprises", "brands", "foods", "motors", "railways", "railroad", "transit", "port",
   "legislature", "ministries", "departments", "agencies", "commissions", "authorities",
   "corps", "regiment", "brigade", "battalion", "division", "fleet", "squadron", "command",
+  "wing", "force", "infantry", "cavalry", "artillery", "scouts", "guides",
   "lodge", "order", "guild", "syndicate", "cooperative", "co-op", "collective", "consortium",
   "conglomerate", "firm", "bancorp", "financial", "capital", "ventures", "advisors",
   "advisers", "associates", "consulting", "solutions", "software", "semiconductor",
@@ -123,7 +124,7 @@ M.of_heads = set {
   "court", "house", "chamber", "league", "union", "office", "bureau", "board", "secretary",
   "society", "federal", "people's", "republic", "kingdom", "state", "states", "city", "port",
   "gulf", "sea", "bay", "isle", "islands", "organization", "organisation", "fund", "corps",
-  "agency", "center", "centre", "authority", "party",
+  "agency", "center", "centre", "authority", "party", "army", "scouts", "guides", "order", "assembly",
 }
 
 -- Words that start sentences or headlines in capitals but name nothing.

@@ -1,0 +1,155 @@
+-- Names typed by the common noun beside them, not by a list: "the village
+-- of Vanxim", "the villages of Lougou and Tougana", "the band Spirit", "record
+-- label Soleilmoon Recordings", and definitions: "Boultham is a village in
+-- Lincolnshire", "Bilka is a Danish chain of hypermarkets", "Secrets, a
+-- Richmond-based jazz band"; and organizations after verbs of membership
+-- ("played for Footscray", "signed with Deltasonic").
+local W = require("newsnames")
+
+local kinds = {}
+for _, w in ipairs {
+  "village", "villages", "town", "towns", "city", "cities", "county", "counties",
+  "municipality", "municipalities", "commune", "communes", "district", "districts", "region",
+  "province", "provinces", "parish", "suburb", "suburbs", "hamlet", "hamlets", "township",
+  "borough", "island", "islands", "prefecture", "département", "canton", "neighbourhood",
+  "neighborhood", "settlement", "capital", "state", "states", "river", "lake", "mountain",
+} do kinds[w] = "place" end
+for _, w in ipairs {
+  "band", "bands", "label", "company", "companies", "firm", "club", "clubs", "team", "teams",
+  "newspaper", "magazine", "broadcaster", "network", "party", "airline", "carrier", "bank",
+  "retailer", "chain", "manufacturer", "maker", "studio", "publisher", "charity", "orchestra",
+  "duo", "trio", "quartet", "group", "brand", "startup", "conglomerate", "insurer", "lender",
+  "automaker", "carmaker", "distributor", "supplier", "developer", "university", "school",
+  "college", "station", "franchise", "league", "union", "agency", "organisation",
+  "organization", "subsidiary", "operator",
+} do kinds[w] = "organization" end
+-- "the city of X", "the villages of X and Y": only places take "of" like this
+local of_kinds = "place"
+-- a noun right before the name: "the band Spirit" (not "the city Council")
+local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "newspaper",
+  "magazine", "broadcaster", "network", "airline", "carrier", "retailer", "chain",
+  "manufacturer", "studio", "publisher", "charity", "duo", "trio", "brand", "startup",
+  "conglomerate", "insurer", "lender", "automaker", "carmaker", "distributor", "operator" }
+
+local function low(t) return t.text:lower() end
+
+-- Verbs of membership and ownership before a name: "played for Footscray",
+-- "signed with Deltasonic", "joined Secrets", "drafted by the Colts".
+local member_verbs = {
+  joined = true, signed = { ["with"] = true, ["to"] = true, ["for"] = true },
+  played = { ["for"] = true, ["with"] = true }, drafted = { by = true }, traded = { to = true },
+  loaned = { to = true }, acquired = { by = true }, owned = { by = true }, bought = { by = true },
+  transferred = { to = true }, sold = { to = true }, merged = { with = true },
+}
+local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+local given = nutgraf.words("../data/given-names.txt")
+
+local function name_word(t)
+  return t and t.word and t.cap and not t.sent_start and not t.digit
+end
+
+return {
+  name = "appositions",
+  article = function(a)
+    local toks = a:tokens()
+    local n = #toks
+    local by_i = {}
+    for k, t in ipairs(toks) do by_i[t.i] = k end
+    local covered = {}
+    for _, e in ipairs(a:entities()) do
+      for _, m in ipairs(e.mentions) do
+        local k = by_i[m.i]
+        while k and toks[k] and toks[k].i <= m.j do
+          covered[k] = true
+          k = k + 1
+        end
+      end
+    end
+    local function tag(kind, s, e)
+      a:tag_entity { name = a.text:sub(toks[s].i, toks[e].j), type = kind,
+                     i = toks[s].i, j = toks[e].j, score = 0.5 }
+      for p = s, e do covered[p] = true end
+    end
+    -- a run of up to four capitalized words from s that nobody has typed
+    local function run(s)
+      if not name_word(toks[s]) or covered[s] or W.function_words[low(toks[s])] then return nil end
+      local e = s
+      while e < s + 3 do
+        local nx = toks[e + 1]
+        if name_word(nx) and not covered[e + 1] then
+          e = e + 1
+        elseif nx and nx.text == "/" and nx.i == toks[e].j + 1 and toks[e + 2] and toks[e + 2].cap
+            and toks[e + 2].i == nx.j + 1 then
+          e = e + 2 -- "Ørsted A/S"
+        else
+          break
+        end
+      end
+      if toks[e + 1] and toks[e + 1].cap and toks[e + 1].word then return nil end
+      if W.titles[low(toks[e])] or W.event_words[low(toks[e])] then return nil end
+      return e
+    end
+    -- the noun closing "is a small village", ", a Richmond-based jazz band"
+    local function defining_noun(p)
+      for q = p, math.min(p + 5, n) do
+        local t = toks[q]
+        if not t.word then return nil end
+        local kind = t.lower and kinds[t.text]
+        if kind then
+          local nx = toks[q + 1]
+          if nx and nx.word and not W.function_words[low(nx)] and nx.text ~= "based" then return nil end
+          return kind
+        end
+      end
+      return nil
+    end
+    for k = 1, n - 2 do
+      local t = toks[k]
+      local kind = t.word and t.lower and kinds[t.text]
+      if kind == of_kinds and low(toks[k + 1]) == "of" then
+        local e = run(k + 2)
+        if e then
+          tag(kind, k + 2, e)
+          while t.text:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
+            local q = e + 2
+            if toks[q] and low(toks[q]) == "and" then q = q + 1 end
+            local e2 = run(q)
+            if not e2 then break end
+            tag(kind, q, e2)
+            e = e2
+          end
+        end
+      elseif t.word and t.lower and member_verbs[t.text] then
+        local v = member_verbs[t.text]
+        local q = k + 1
+        if v ~= true then
+          q = toks[q] and toks[q].word and v[toks[q].text] and q + 1 or nil
+        end
+        if q and toks[q] and toks[q].text == "the" then q = q + 1 end
+        local e = q and run(q)
+        if e and not given[toks[q].text] and not places:lookup(a.text:sub(toks[q].i, toks[e].j)) then
+          tag("organization", q, e)
+        end
+      elseif kind and direct_ok[t.text] then
+        local e = run(k + 1)
+        if e then tag(kind, k + 1, e) end
+      elseif t.word and (t.text == "is" or t.text == "was" or t.text == "are" or t.text == "," )
+          and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an") and k > 1
+          and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+        -- "X is a (small) village", "X , a jazz band": X ends right before
+        local s = k - 1
+        while s > 1 and s > k - 4 and not toks[s].sent_start and toks[s - 1].word and toks[s - 1].cap
+            and not covered[s - 1] do
+          s = s - 1
+        end
+        local opens = toks[s].sent_start or (toks[s - 1] and not toks[s - 1].word)
+        local dkind = opens and defining_noun(k + 2)
+        if dkind and t.text ~= "," or (dkind and dkind == "organization") then
+          if not W.function_words[low(toks[s])] and not W.titles[low(toks[k - 1])] then
+            tag(dkind, s, k - 1)
+          end
+        end
+      end
+    end
+  end,
+}
