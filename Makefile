@@ -78,6 +78,11 @@ asan:
 	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	  LDFLAGS='-fsanitize=address,undefined' check
 
+# Site builds at 10k and 100k articles (BENCH_SIZES="10000 100000"): cmark
+# floor, cold/warm/one-changed builds, related stage, Hugo. See bench/run.sh.
+bench: all
+	BUILD=$(BUILD) CC=$(CC) sh bench/run.sh
+
 # libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each, one after another;
 # needs clang. See docs/fuzzing.md.
 FUZZ_SECONDS ?= 60

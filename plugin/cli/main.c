@@ -17,10 +17,13 @@ const char ng_cli_usage[] =
     "usage: nutgraf <command> [options]\n"
     "\n"
     "commands:\n"
-    "  build [SITE] [--in-place] [--quiet]\n"
-    "        tag every article of SITE (default .) and write its output tree\n"
-    "  tag [--format json|yaml] [--site SITE] [--rules PATH]... [--no-default-rules] FILE...\n"
-    "        print the tags of single articles (JSON Lines by default)\n"
+    "  build [SITE] [--in-place] [--jobs N] [--force] [--quiet] [--json]\n"
+    "        tag every article of SITE (default .) and write its output tree;\n"
+    "        unchanged articles come from SITE/.nutgraf/cache.db (--force: tag all)\n"
+    "  tag [--format json|yaml|jsonld] [--site SITE] [--rules PATH]... [--no-default-rules]\n"
+    "      FILE...\n"
+    "        print the tags of single articles (JSON Lines by default;\n"
+    "        jsonld: schema.org NewsArticle JSON-LD, one line per article)\n"
     "  explain [--site SITE] [--rules PATH]... FILE...\n"
     "        each tag with the rule that made it and the sentence it came from\n"
     "  test [SITE]\n"
@@ -38,8 +41,9 @@ void ng_cli_diag(const ng_error *e, void *ud) {
   (void)ud;
   char buf[4096];
   ng_error_format(e, buf, sizeof buf);
-  int c = ng_cli_color(stderr);
-  fprintf(stderr, "%s%s%s", c ? "\033[1;31m" : "", "error: ", c ? "\033[0m" : "");
+  int c = ng_cli_color(stderr), w = e->code == NG_WARNING;
+  fprintf(stderr, "%s%s%s", c ? (w ? "\033[1;33m" : "\033[1;31m") : "",
+          w ? "warning: " : "error: ", c ? "\033[0m" : "");
   fprintf(stderr, "%s", buf);
   if (e->article[0])
     fprintf(stderr, " (while tagging %s)", e->article);
@@ -48,20 +52,39 @@ void ng_cli_diag(const ng_error *e, void *ud) {
 
 static int cmd_build(int argc, char **argv) {
   const char *site = ".";
-  int flags = 0;
+  int flags = 0, json = 0;
+  long jobs = 0;
   for (int i = 0; i < argc; i++) {
+    const char *jarg = NULL;
     if (strcmp(argv[i], "--in-place") == 0)
       flags |= NG_BUILD_IN_PLACE;
     else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
       flags |= NG_BUILD_QUIET;
     else if (strcmp(argv[i], "--force") == 0)
       flags |= NG_BUILD_FORCE;
+    else if (strcmp(argv[i], "--json") == 0)
+      json = 1;
+    else if ((strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) && i + 1 < argc)
+      jarg = argv[++i];
+    else if (strncmp(argv[i], "--jobs=", 7) == 0)
+      jarg = argv[i] + 7;
     else if (argv[i][0] == '-') {
       fprintf(stderr, "nutgraf build: unknown option %s\n%s", argv[i], ng_cli_usage);
       return 2;
     } else
       site = argv[i];
+    if (jarg) {
+      char *end;
+      jobs = strtol(jarg, &end, 10);
+      if (!*jarg || *end || jobs < 1 || jobs > 255) {
+        fprintf(stderr, "nutgraf build: --jobs takes a number from 1 to 255\n");
+        return 2;
+      }
+    }
   }
+  flags |= NG_BUILD_JOBS((int)jobs);
+  if (!(flags & NG_BUILD_QUIET) && isatty(fileno(stderr)))
+    flags |= NG_BUILD_PROGRESS;
   ng_build_report rep;
   ng_error err;
   ng_error_clear(&err);
@@ -70,11 +93,19 @@ static int cmd_build(int argc, char **argv) {
     ng_cli_diag(&err, NULL);
     return 1;
   }
-  if (!(flags & NG_BUILD_QUIET))
+  if (json) {
+    printf("{\"articles\":%zu,\"tagged\":%zu,\"cached\":%zu,\"written\":%zu,"
+           "\"unchanged\":%zu,\"removed\":%zu,\"errors\":%zu,\"seconds\":%.3f}\n",
+           rep.articles, rep.tagged, rep.cached, rep.written, rep.unchanged, rep.removed,
+           rep.errors, rep.seconds);
+    if (fflush(stdout) != 0)
+      rc = 1;
+  } else if (!(flags & NG_BUILD_QUIET))
     fprintf(stderr,
-            "nutgraf: %zu articles, %zu tagged, %zu files written, %zu unchanged, %zu errors "
-            "in %.2fs\n",
-            rep.articles, rep.tagged, rep.written, rep.unchanged, rep.errors, rep.seconds);
+            "nutgraf: %zu articles, %zu tagged, %zu files written, %zu unchanged, %zu errors, "
+            "%zu from cache%s in %.2fs\n",
+            rep.articles, rep.tagged, rep.written, rep.unchanged, rep.errors, rep.cached,
+            rep.removed ? ", stale outputs removed" : "", rep.seconds);
   return rc ? 1 : 0;
 }
 
@@ -173,8 +204,8 @@ static int cmd_tag(int argc, char **argv) {
       break;
     }
   }
-  if (strcmp(format, "json") != 0 && strcmp(format, "yaml") != 0) {
-    fprintf(stderr, "nutgraf tag: --format must be json or yaml\n");
+  if (strcmp(format, "json") != 0 && strcmp(format, "yaml") != 0 && strcmp(format, "jsonld") != 0) {
+    fprintf(stderr, "nutgraf tag: --format must be json, yaml or jsonld\n");
     return 2;
   }
   if (first_file < 0 || first_file >= argc) {
@@ -195,10 +226,13 @@ static int cmd_tag(int argc, char **argv) {
       failed = 1;
       continue;
     }
-    char *s = strcmp(format, "json") == 0 ? ng_tags_to_json(t, a) : ng_tags_to_yaml(t, a);
+    int yaml = strcmp(format, "yaml") == 0;
+    char *s = yaml                          ? ng_tags_to_yaml(t, a)
+              : strcmp(format, "json") == 0 ? ng_tags_to_json(t, a)
+                                            : ng_tags_to_jsonld(t, a);
     if (s) {
       fputs(s, stdout);
-      if (strcmp(format, "json") == 0)
+      if (!yaml)
         fputc('\n', stdout);
       free(s);
     } else

@@ -49,7 +49,9 @@ typedef enum ng_error_code {
   NG_ERR_BUDGET,      /* a rule ran past its instruction budget */
   NG_ERR_MEMORY,      /* a rule ran past its memory limit */
   NG_ERR_CONFLICT,    /* --in-place: the source changed under us */
-  NG_ERR_USAGE        /* bad arguments from the host */
+  NG_ERR_USAGE,       /* bad arguments from the host */
+  NG_WARNING          /* not an error: something worth saying (a damaged build
+                         cache, rebuilt); the build went on unharmed */
 } ng_error_code;
 
 /* An error value: filled at the point of failure, passed up by the caller.
@@ -137,6 +139,14 @@ NG_EXPORT double ng_tags_topic_score(const ng_tags *t, size_t i);
 NG_EXPORT char *ng_tags_to_json(const ng_tags *t, const ng_article *a);
 /* The same record as a YAML document. Caller frees. */
 NG_EXPORT char *ng_tags_to_yaml(const ng_tags *t, const ng_article *a);
+/* schema.org NewsArticle JSON-LD (`nutgraf tag --format jsonld`): headline,
+ * url, dates, author and description from the front matter; entities as
+ * Person / Organization / Place in `about` (salience >= 0.5) or `mentions`;
+ * topics in `about` as DefinedTerms with their IPTC Media Topic URIs
+ * (http://cv.iptc.org/newscodes/mediatopic/NNNNNNNN). One compact line with
+ * '<', '>' and '&' escaped, safe inside <script type="application/ld+json">.
+ * Caller frees. */
+NG_EXPORT char *ng_tags_to_jsonld(const ng_tags *t, const ng_article *a);
 NG_EXPORT void ng_tags_free(ng_tags *t);
 
 /* ---- Site builds ----------------------------------------------------- */
@@ -144,7 +154,8 @@ NG_EXPORT void ng_tags_free(ng_tags *t);
 enum {
   NG_BUILD_IN_PLACE = 1 << 0, /* write managed keys back into the sources */
   NG_BUILD_QUIET = 1 << 1,    /* no progress output */
-  NG_BUILD_FORCE = 1 << 2     /* ignore any cache */
+  NG_BUILD_FORCE = 1 << 2,    /* ignore the build cache (and write it afresh) */
+  NG_BUILD_PROGRESS = 1 << 3  /* draw a progress bar on stderr while tagging */
 };
 /* Worker threads for a build, or'ed into the flags (0 = one per core). */
 #define NG_BUILD_JOBS(n) (((n)&0xff) << 16)
@@ -152,11 +163,13 @@ enum {
 
 typedef struct ng_build_report {
   size_t articles; /* articles found */
-  size_t tagged;   /* articles tagged */
+  size_t tagged;   /* articles tagged (now, or by an earlier build: cached) */
   size_t written;  /* output files (re)written */
   size_t unchanged;/* output files left as they were */
   size_t errors;   /* articles or files that failed */
   double seconds;
+  size_t cached;   /* of the tagged articles, those taken from the build cache */
+  size_t removed;  /* outputs removed because their source is gone */
 } ng_build_report;
 
 /* Called once per problem; the build goes on with the other articles. */
@@ -164,6 +177,11 @@ typedef void (*ng_diag_fn)(const ng_error *err, void *ud);
 
 /* Build a site: read SITE/nutgraf.yaml, tag every article under its content
  * directory, write the output tree (or the sources with NG_BUILD_IN_PLACE).
+ * SITE/.nutgraf/cache.db keeps each article's tags keyed by its content
+ * hash and the rules' hash, so unchanged articles are not tagged again
+ * (NG_BUILD_FORCE ignores it); a damaged cache is reported as an
+ * NG_WARNING through diag and rebuilt. Outputs nutgraf wrote for sources
+ * that are gone are removed (only when they are still as written).
  * Returns 0 when every article went through, 1 when some failed (each was
  * reported through diag), -1 when the build could not start (*err). */
 NG_EXPORT int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,

@@ -4,29 +4,32 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <strings.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "article.h"
+#include "cache.h"
 #include "frontmatter.h"
 #include "output.h"
 #include "permalink.h"
 #include "related.h"
+#include "rules.h"
 #include "terms.h"
 #include "text.h"
-#include "rules.h"
 #include "util.h"
 
 typedef struct entry {
   char *rel; /* path under the content directory */
   int article;
+  int64_t size, mtime; /* of the source when walked; mtime in ns */
 } entry;
 
 typedef struct entries {
@@ -42,7 +45,11 @@ static int is_article_name(const char *name) {
          (n > 9 && strcmp(name + n - 9, ".markdown") == 0);
 }
 
-static int push_entry(entries *es, const char *rel, int article) {
+static int64_t mtime_ns(const struct stat *st) {
+  return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static int push_entry(entries *es, const char *rel, int article, const struct stat *st) {
   if (es->n == es->cap) {
     size_t nc = es->cap ? es->cap * 2 : 256;
     entry *nv = ng_realloc(es->v, nc * sizeof *nv);
@@ -53,6 +60,8 @@ static int push_entry(entries *es, const char *rel, int article) {
   }
   if (!(es->v[es->n].rel = ng_strdup(rel)))
     return -1;
+  es->v[es->n].size = (int64_t)st->st_size;
+  es->v[es->n].mtime = mtime_ns(st);
   es->v[es->n++].article = article;
   return 0;
 }
@@ -86,9 +95,8 @@ static int walk(const char *root, const char *rel, const struct stat *skip, entr
     else if (S_ISDIR(st.st_mode)) {
       if (!skip || st.st_dev != skip->st_dev || st.st_ino != skip->st_ino)
         rc = walk(root, child, skip, es, err);
-    }
-    else if (S_ISREG(st.st_mode))
-      rc = push_entry(es, child, is_article_name(de->d_name));
+    } else if (S_ISREG(st.st_mode))
+      rc = push_entry(es, child, is_article_name(de->d_name), &st);
     free(child);
     free(full);
   }
@@ -136,115 +144,226 @@ fail:
   return NULL;
 }
 
+/* ---- per-article records ----------------------------------------------- */
+
+/* What pass 1 does with an article: tag it, hash it and tag it only when
+ * the hash differs from the cached one, or nothing (cached). */
+enum { ST_SKIP, ST_TAG, ST_CHECK, ST_HIT, ST_DONE /* tagged by this build */ };
+
 typedef struct record {
-  json_t *managed; /* NULL when the article failed */
+  int state;
+  int ok;                  /* tagged, now or by an earlier build */
+  int fresh;               /* tagged by this build: managed is in memory */
+  const ng_cache_row *row; /* this file's cache row, or NULL */
+  char *managed;           /* the managed keys as compact JSON (fresh records) */
+  size_t mlen;
+  unsigned char *rel; /* the related-stage inputs, encoded (see put_related) */
+  size_t rlen;
   uint64_t hash;   /* of the source bytes as read */
   int hashed;      /* hash is set: the source could be read when tagging */
   int unreadable;  /* the source could not be read at all: reported, nothing to write */
+  int out_stat_ok; /* the output is what nutgraf last wrote (or in place) */
   ng_error *err;   /* the article's problem, reported in path order */
-  /* What the related stage needs. */
-  char *title, *url, *section, *date;
-  ng_term *terms;
-  size_t nterms;
-  struct feat {
-    ng_feature_kind kind;
-    char *key, *label;
-    double weight;
-  } *feats;
-  size_t nfeats;
-  char **manual; /* hand-declared related paths */
-  size_t nmanual;
 } record;
 
 static void record_clear(record *r) {
-  json_decref(r->managed);
   free(r->err);
-  free(r->title);
-  free(r->url);
-  free(r->section);
-  free(r->date);
-  ng_terms_free(r->terms);
-  for (size_t i = 0; i < r->nfeats; i++) {
-    free(r->feats[i].key);
-    free(r->feats[i].label);
-  }
-  free(r->feats);
-  for (size_t i = 0; i < r->nmanual; i++)
-    free(r->manual[i]);
-  free(r->manual);
+  free(r->managed);
+  free(r->rel);
   memset(r, 0, sizeof *r);
 }
 
 #define TERMS_PER_ARTICLE 48
 #define MAX_REASONS 5
 
-static int add_feat(record *r, ng_feature_kind kind, const char *key, const char *label,
-                    double weight) {
-  struct feat *nf = ng_realloc(r->feats, (r->nfeats + 1) * sizeof *nf);
-  if (!nf)
-    return -1;
-  r->feats = nf;
-  struct feat *f = &nf[r->nfeats];
-  f->kind = kind;
-  f->key = ng_strdup(key);
-  f->label = ng_strdup(label);
-  f->weight = weight > 0.01 ? weight : 0.01;
-  if (!f->key || !f->label) {
-    free(f->key);
-    free(f->label);
-    return -1;
+/* The related-stage inputs of an article as one compact blob, kept in memory
+ * between the passes and in the cache: NUL-terminated strings, LEB128
+ * counts, weights as 8 raw bytes (the cache never leaves this machine).
+ *   'R' title url section has-date date
+ *   n-features (kind key label weight)*  n-terms (term tf)*  n-manual (path)* */
+static void put_varint(ng_buf *b, uint64_t v) {
+  while (v >= 0x80) {
+    ng_buf_putc(b, (char)(v | 0x80));
+    v >>= 7;
   }
-  r->nfeats++;
+  ng_buf_putc(b, (char)v);
+}
+
+static void put_str(ng_buf *b, const char *s) { ng_buf_put(b, s, strlen(s) + 1); }
+
+static void put_feature(ng_buf *b, ng_feature_kind kind, const char *key, const char *label,
+                        double weight) {
+  weight = weight > 0.01 ? weight : 0.01;
+  ng_buf_putc(b, (char)kind);
+  put_str(b, key);
+  put_str(b, label);
+  ng_buf_put(b, &weight, sizeof weight);
+}
+
+static int put_related(const ng_config *cfg, const char *rel, const ng_article *a, const ng_tags *t,
+                       ng_buf *b) {
+  const char *sec = ng_article_meta_str(a, "section");
+  const char *date = ng_article_meta_str(a, "date");
+  char *url = ng_permalink(a, rel, cfg->url_pattern);
+  if (!url)
+    return -1;
+  ng_buf_putc(b, 'R');
+  put_str(b, a->title ? a->title : "");
+  put_str(b, url);
+  free(url);
+  put_str(b, sec ? sec : "");
+  ng_buf_putc(b, date ? 1 : 0);
+  put_str(b, date ? date : "");
+  put_varint(b, t->nents + t->ntopics);
+  ng_buf key;
+  ng_buf_init(&key);
+  for (size_t i = 0; i < t->nents; i++) {
+    const ng_entity *e = t->ents[i];
+    key.len = 0;
+    ng_buf_puts(&key, e->type);
+    ng_buf_putc(&key, ':');
+    ng_fold_append(&key, e->name, strlen(e->name));
+    if (key.oom)
+      break;
+    put_feature(b, NG_FEAT_ENTITY, key.data, e->name, e->salience);
+  }
+  int oom = key.oom;
+  ng_buf_free(&key);
+  if (oom)
+    return -1;
+  for (size_t i = 0; i < t->ntopics; i++)
+    put_feature(b, NG_FEAT_TOPIC, t->topics[i]->id, t->topics[i]->label, t->topics[i]->score);
+  ng_term *terms;
+  size_t nt = ng_terms_extract(a->text, a->text_len, a->toks, a->ntok, TERMS_PER_ARTICLE, &terms);
+  if (nt == (size_t)-1)
+    return -1;
+  put_varint(b, nt);
+  for (size_t i = 0; i < nt; i++) {
+    put_str(b, terms[i].term);
+    put_varint(b, terms[i].tf);
+  }
+  ng_terms_free(terms);
+  const ng_ynode *man = ng_ynode_get(a->meta, "related_manual");
+  size_t nman = 0;
+  if (man && man->kind == NG_Y_SEQ)
+    for (size_t i = 0; i < man->n; i++)
+      nman += man->items[i]->kind == NG_Y_SCALAR;
+  put_varint(b, nman);
+  for (size_t i = 0; nman && i < man->n; i++)
+    if (man->items[i]->kind == NG_Y_SCALAR)
+      put_str(b, man->items[i]->value);
+  return b->oom ? -1 : 0;
+}
+
+typedef struct reader {
+  const unsigned char *p, *end;
+  int bad;
+} reader;
+
+static uint64_t get_varint(reader *r) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (r->p >= r->end)
+      break;
+    unsigned c = *r->p++;
+    v |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80))
+      return v;
+  }
+  r->bad = 1;
   return 0;
 }
 
-/* Keep what related stories need from a tagged article. */
-static int keep_related_inputs(const ng_config *cfg, const char *rel, const ng_article *a,
-                               const ng_tags *t, record *r) {
-  const char *sec = ng_article_meta_str(a, "section");
-  const char *date = ng_article_meta_str(a, "date");
-  r->title = ng_strdup(a->title ? a->title : "");
-  r->url = ng_permalink(a, rel, cfg->url_pattern);
-  r->section = ng_strdup(sec ? sec : "");
-  r->date = date ? ng_strdup(date) : NULL;
-  if (!r->title || !r->url || !r->section || (date && !r->date))
+static const char *get_str(reader *r) {
+  const unsigned char *z = r->p < r->end ? memchr(r->p, 0, (size_t)(r->end - r->p)) : NULL;
+  if (!z) {
+    r->bad = 1;
+    return "";
+  }
+  const char *s = (const char *)r->p;
+  r->p = z + 1;
+  return s;
+}
+
+static unsigned get_byte(reader *r) {
+  if (r->p >= r->end) {
+    r->bad = 1;
+    return 0;
+  }
+  return *r->p++;
+}
+
+static double get_f64(reader *r) {
+  double d = 0;
+  if (r->end - r->p < (ptrdiff_t)sizeof d)
+    r->bad = 1;
+  else {
+    memcpy(&d, r->p, sizeof d);
+    r->p += sizeof d;
+  }
+  return d;
+}
+
+/* Decode a blob and add its document to rel (NULL: only check it). terms
+ * is scratch space the caller keeps between calls. Returns 0, -1 with *e
+ * filled (NG_ERR_IO for a malformed blob). */
+static int feed_related(ng_related *rel, const char *path, const unsigned char *blob, size_t len,
+                        ng_term **terms, size_t *tcap, ng_error *e) {
+  reader r = {blob, blob + len, 0};
+  if (get_byte(&r) != 'R')
+    goto bad;
+  const char *title = get_str(&r), *url = get_str(&r), *section = get_str(&r);
+  int has_date = (int)get_byte(&r);
+  const char *date = get_str(&r);
+  if (r.bad)
+    goto bad;
+  uint32_t d = NG_RELATED_NONE;
+  if (rel && (d = ng_related_add_doc(rel, path, title, url,
+                                     has_date ? ng_parse_date(date) : NG_DATE_UNKNOWN, section,
+                                     e)) == NG_RELATED_NONE)
     return -1;
-  for (size_t i = 0; i < t->nents; i++) {
-    const ng_entity *e = t->ents[i];
-    size_t n;
-    char *folded = ng_fold(e->name, strlen(e->name), &n);
-    char *key = folded ? ng_malloc(strlen(e->type) + n + 2) : NULL;
-    if (!key) {
-      free(folded);
+  uint64_t nf = get_varint(&r);
+  for (uint64_t i = 0; i < nf && !r.bad; i++) {
+    unsigned kind = get_byte(&r);
+    const char *key = get_str(&r), *label = get_str(&r);
+    double w = get_f64(&r);
+    if (r.bad || kind > NG_FEAT_TOPIC || !(w > 0 && w < 1e300))
+      goto bad;
+    if (rel && ng_related_add_feature(rel, d, (ng_feature_kind)kind, key, label, w, e) < 0)
+      return -1;
+  }
+  uint64_t nt = get_varint(&r);
+  if (r.bad || nt > len)
+    goto bad;
+  if (nt > *tcap) {
+    ng_term *nv = ng_realloc(*terms, (size_t)nt * sizeof *nv);
+    if (!nv) {
+      ng_error_set(e, NG_ERR_NOMEM, path, 0, 0, "out of memory");
       return -1;
     }
-    sprintf(key, "%s:%s", e->type, folded);
-    free(folded);
-    int rc = add_feat(r, NG_FEAT_ENTITY, key, e->name, e->salience);
-    free(key);
-    if (rc < 0)
-      return -1;
+    *terms = nv;
+    *tcap = (size_t)nt;
   }
-  for (size_t i = 0; i < t->ntopics; i++)
-    if (add_feat(r, NG_FEAT_TOPIC, t->topics[i]->id, t->topics[i]->label, t->topics[i]->score) <
-        0)
-      return -1;
-  size_t nt = ng_terms_extract(a->text, a->text_len, a->toks, a->ntok, TERMS_PER_ARTICLE,
-                               &r->terms);
-  if (nt == (size_t)-1)
+  for (uint64_t i = 0; i < nt && !r.bad; i++) {
+    (*terms)[i].term = (char *)get_str(&r);
+    (*terms)[i].tf = (uint32_t)get_varint(&r);
+  }
+  if (r.bad)
+    goto bad;
+  if (rel && nt && ng_related_add_terms(rel, d, *terms, (size_t)nt, e) < 0)
     return -1;
-  r->nterms = nt;
-  const ng_ynode *man = ng_ynode_get(a->meta, "related_manual");
-  if (man && man->kind == NG_Y_SEQ) {
-    r->manual = ng_calloc(man->n, sizeof *r->manual);
-    if (!r->manual)
+  uint64_t nm = get_varint(&r);
+  for (uint64_t i = 0; i < nm && !r.bad; i++) {
+    const char *target = get_str(&r);
+    if (!r.bad && rel && ng_related_add_manual(rel, d, target, e) < 0)
       return -1;
-    for (size_t i = 0; i < man->n; i++)
-      if (man->items[i]->kind == NG_Y_SCALAR &&
-          !(r->manual[r->nmanual++] = ng_strdup(man->items[i]->value)))
-        return -1;
   }
+  if (r.bad || r.p != r.end)
+    goto bad;
   return 0;
+bad:
+  ng_error_set(e, NG_ERR_IO, path, 0, 0, "malformed related record");
+  return -1;
 }
 
 static void keep_error(record *rec, const ng_error *e) {
@@ -252,21 +371,12 @@ static void keep_error(record *rec, const ng_error *e) {
     *rec->err = *e;
 }
 
-/* Tag one article into its record; a problem is kept in rec->err. */
-static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *rel, const char *path,
-                   record *rec) {
+/* Tag the bytes of one article (read from path) into its record; a problem
+ * is kept in rec->err. Takes data. */
+static int tag_bytes(const ng_config *cfg, ng_tagger *tg, const char *rel, const char *path,
+                     char *data, size_t len, record *rec) {
   ng_error e;
   ng_error_clear(&e);
-  char *data;
-  size_t len;
-  if (ng_read_file(path, cfg->max_article_bytes, &data, &len, &e) < 0) {
-    /* Too big is an article we still copy through; unreadable is not. */
-    rec->unreadable = e.code != NG_ERR_LIMIT;
-    keep_error(rec, &e);
-    return -1;
-  }
-  rec->hash = XXH3_64bits(data, len);
-  rec->hashed = 1;
   ng_article_limits lim = {cfg->max_article_bytes, 0, 0};
   ng_article *a = ng_article_parse_ex(path, data, len, &lim, &e);
   free(data);
@@ -280,12 +390,23 @@ static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *rel, const c
     ng_article_free(a);
     return -1;
   }
-  rec->managed = ng_output_managed(t, cfg);
-  int rc = rec->managed && keep_related_inputs(cfg, rel, a, t, rec) == 0 ? 0 : -1;
+  json_t *managed = ng_output_managed(t, cfg);
+  ng_buf b;
+  ng_buf_init(&b);
+  int rc = -1;
+  if (managed && (rec->managed = json_dumps(managed, JSON_COMPACT)) &&
+      put_related(cfg, rel, a, t, &b) == 0) {
+    rec->mlen = strlen(rec->managed);
+    rec->rel = (unsigned char *)ng_buf_detach(&b, &rec->rlen);
+    rec->ok = rec->fresh = 1;
+    rc = 0;
+  }
+  json_decref(managed);
+  ng_buf_free(&b);
   ng_tags_free(t);
   ng_article_free(a);
   if (rc < 0) {
-    json_decref(rec->managed);
+    free(rec->managed);
     rec->managed = NULL;
     ng_error_set(&e, NG_ERR_NOMEM, path, 0, 0, "out of memory");
     keep_error(rec, &e);
@@ -293,35 +414,112 @@ static int tag_one(const ng_config *cfg, ng_tagger *tg, const char *rel, const c
   return rc;
 }
 
-/* Pass 1 runs on N workers, each with its own tagger; records are indexed
- * by file, so the result does not depend on which worker took which. */
+/* Pass 1 for one article: read it; a cached article (ST_CHECK) whose bytes
+ * hash as before is taken from the cache, anything else is tagged. */
+static void tag_one(const ng_config *cfg, ng_tagger *tg, const char *rel, record *rec) {
+  ng_error e;
+  ng_error_clear(&e);
+  char *path = ng_path_join(cfg->content_dir, rel);
+  if (!path) {
+    ng_error_set(&e, NG_ERR_NOMEM, rel, 0, 0, "out of memory");
+    keep_error(rec, &e);
+    return;
+  }
+  char *data;
+  size_t len;
+  if (ng_read_file(path, cfg->max_article_bytes, &data, &len, &e) < 0) {
+    /* Too big is an article we still copy through; unreadable is not. */
+    rec->unreadable = e.code != NG_ERR_LIMIT;
+    rec->state = ST_DONE;
+    keep_error(rec, &e);
+    free(path);
+    return;
+  }
+  rec->hash = XXH3_64bits(data, len);
+  rec->hashed = 1;
+  if (rec->state == ST_CHECK && rec->hash == rec->row->hash) {
+    rec->state = ST_HIT;
+    rec->ok = 1;
+    free(data);
+  } else {
+    rec->state = ST_DONE;
+    tag_bytes(cfg, tg, rel, path, data, len, rec);
+  }
+  free(path);
+}
+
+/* A progress bar on stderr while pass 1 runs (only when asked for). */
+typedef struct progress {
+  int on;
+  size_t total;
+  atomic_size_t done;
+  double t0, last;
+  pthread_mutex_t mu;
+} progress;
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_draw(progress *p, size_t done, double now) {
+  double el = now - p->t0, rate = el > 0 ? (double)done / el : 0;
+  double eta = rate > 0 ? (double)(p->total - done) / rate : 0;
+  int width = 30, fill = p->total ? (int)((double)done * width / (double)p->total) : width;
+  char bar[32];
+  for (int i = 0; i < width; i++)
+    bar[i] = i < fill ? '#' : '.';
+  bar[width] = 0;
+  fprintf(stderr, "\r\033[Ktagging [%s] %zu/%zu  %.0f/s  ETA %.0fs", bar, done, p->total, rate,
+          eta);
+  fflush(stderr);
+}
+
+static void progress_tick(progress *p) {
+  size_t done = atomic_fetch_add(&p->done, 1) + 1;
+  if (!p->on || pthread_mutex_trylock(&p->mu) != 0)
+    return;
+  double now = now_seconds();
+  if (now - p->last >= 0.1 || done == p->total) {
+    p->last = now;
+    progress_draw(p, done, now);
+  }
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void progress_end(progress *p) {
+  if (p->on && p->last > 0) {
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
+}
+
+/* Pass 1 runs on N workers, each with its own tagger, over a work list;
+ * records are indexed by file, so the result does not depend on which
+ * worker took which. */
 typedef struct pass1 {
   const ng_config *cfg;
   const entries *es;
   record *recs;
+  const size_t *work;
+  size_t nwork;
   ng_engine *eng;
   pthread_mutex_t mu;
   size_t next;
+  progress *prog;
 } pass1;
 
 static void run_pass1(pass1 *p, ng_tagger *tg) {
   for (;;) {
     pthread_mutex_lock(&p->mu);
-    size_t i = p->next++;
+    size_t w = p->next++;
     pthread_mutex_unlock(&p->mu);
-    if (i >= p->es->n)
+    if (w >= p->nwork)
       return;
-    if (!p->es->v[i].article)
-      continue;
-    char *src = ng_path_join(p->cfg->content_dir, p->es->v[i].rel);
-    if (!src) {
-      ng_error e;
-      ng_error_set(&e, NG_ERR_NOMEM, p->es->v[i].rel, 0, 0, "out of memory");
-      keep_error(&p->recs[i], &e);
-      continue;
-    }
-    tag_one(p->cfg, tg, p->es->v[i].rel, src, &p->recs[i]);
-    free(src);
+    size_t i = p->work[w];
+    tag_one(p->cfg, tg, p->es->v[i].rel, &p->recs[i]);
+    progress_tick(p->prog);
   }
 }
 
@@ -340,15 +538,32 @@ static int default_jobs(void) {
   return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
 }
 
-static void tag_all(pass1 *p, ng_tagger *tg, int jobs) {
+/* Run pass 1 over every record in state ST_TAG or ST_CHECK. */
+static int tag_all(const ng_config *cfg, const entries *es, record *recs, ng_engine *eng,
+                   ng_tagger *tg, int jobs, progress *prog) {
+  size_t *work = ng_malloc((es->n ? es->n : 1) * sizeof *work), nwork = 0;
+  if (!work)
+    return -1;
+  for (size_t i = 0; i < es->n; i++)
+    if (recs[i].state == ST_TAG || recs[i].state == ST_CHECK)
+      work[nwork++] = i;
+  pass1 p = {cfg, es, recs, work, nwork, eng, PTHREAD_MUTEX_INITIALIZER, 0, prog};
+  prog->total = nwork;
+  atomic_store(&prog->done, 0);
+  prog->t0 = now_seconds();
   pthread_t th[64];
   int started = 0;
+  if ((size_t)jobs > nwork)
+    jobs = nwork ? (int)nwork : 1;
   for (int j = 1; j < jobs && j < 64; j++)
-    if (pthread_create(&th[started], NULL, pass1_thread, p) == 0)
+    if (pthread_create(&th[started], NULL, pass1_thread, &p) == 0)
       started++;
-  run_pass1(p, tg);
+  run_pass1(&p, tg);
   for (int j = 0; j < started; j++)
     pthread_join(th[j], NULL);
+  progress_end(prog);
+  free(work);
+  return 0;
 }
 
 /* Related stories over every tagged article; NULL when there is nothing
@@ -367,41 +582,37 @@ static ng_related *relate(const ng_config *cfg, const entries *es, const record 
   o.df_cap = cfg->related_df_cap;
   ng_error e;
   ng_error_clear(&e);
+  ng_term *terms = NULL;
+  size_t tcap = 0;
   ng_related *r = ng_related_new(&o, &e);
   if (!r)
     goto fail;
-  for (size_t i = 0; i < es->n; i++) {
-    const record *rec = &recs[i];
-    if (!rec->managed)
-      continue;
-    uint32_t d = ng_related_add_doc(r, es->v[i].rel, rec->title, rec->url,
-                                    rec->date ? ng_parse_date(rec->date) : NG_DATE_UNKNOWN,
-                                    rec->section, &e);
-    if (d == NG_RELATED_NONE)
+  for (size_t i = 0; i < es->n; i++)
+    if (recs[i].ok &&
+        feed_related(r, es->v[i].rel, recs[i].rel, recs[i].rlen, &terms, &tcap, &e) < 0)
       goto fail;
-    for (size_t k = 0; k < rec->nfeats; k++)
-      if (ng_related_add_feature(r, d, rec->feats[k].kind, rec->feats[k].key,
-                                 rec->feats[k].label, rec->feats[k].weight, &e) < 0)
-        goto fail;
-    if (ng_related_add_terms(r, d, rec->terms, rec->nterms, &e) < 0)
-      goto fail;
-    for (size_t k = 0; k < rec->nmanual; k++)
-      if (ng_related_add_manual(r, d, rec->manual[k], &e) < 0)
-        goto fail;
-  }
   if (ng_related_compute(r, jobs, &e) < 0)
     goto fail;
+  free(terms);
   return r;
 fail:
+  free(terms);
   if (diag)
     diag(&e, ud);
   ng_related_free(r);
   return NULL;
 }
 
-/* The links of one article for the outputs; strings point into r. */
+static void hash_str(XXH3_state_t *st, const char *s) {
+  s = s ? s : "";
+  XXH3_64bits_update(st, s, strlen(s) + 1);
+}
+
+/* The links of one article for the outputs; strings point into r. *lhash
+ * (when st is not NULL) gets a hash of everything the outputs show. */
 static size_t links_of(const ng_related *r, const char *rel, ng_link_out *out, size_t cap,
-                       const char **shared, size_t shared_cap, char (*dates)[16]) {
+                       const char **shared, size_t shared_cap, char (*dates)[16],
+                       XXH3_state_t *st) {
   uint32_t d = r ? ng_related_find(r, rel) : NG_RELATED_NONE;
   if (d == NG_RELATED_NONE)
     return 0;
@@ -430,10 +641,25 @@ static size_t links_of(const ng_related *r, const char *rel, ng_link_out *out, s
       strftime(dates[i], 16, "%Y-%m-%d", &tm);
       date = dates[i];
     }
-    out[i] = (ng_link_out){ng_related_doc_path(r, l->doc), ng_related_doc_url(r, l->doc),
-                           ng_related_doc_title(r, l->doc), date,
-                           floor(l->score * 1000 + 0.5) / 1000, l->manual,
-                           shared + used, ns};
+    out[i] = (ng_link_out){ng_related_doc_path(r, l->doc),
+                           ng_related_doc_url(r, l->doc),
+                           ng_related_doc_title(r, l->doc),
+                           date,
+                           floor(l->score * 1000 + 0.5) / 1000,
+                           l->manual,
+                           shared + used,
+                           ns};
+    if (st) {
+      hash_str(st, out[i].path);
+      hash_str(st, out[i].url);
+      hash_str(st, out[i].title);
+      hash_str(st, date ? date : "\x01");
+      XXH3_64bits_update(st, &out[i].score, sizeof out[i].score);
+      XXH3_64bits_update(st, &out[i].manual, sizeof out[i].manual);
+      for (size_t k = 0; k < ns; k++)
+        hash_str(st, out[i].shared[k]);
+      hash_str(st, "\x02");
+    }
     used += ns;
   }
   return n;
@@ -448,9 +674,10 @@ static size_t managed_names(const ng_config *cfg, const char **out) {
   return n;
 }
 
-/* Write one article's output. src is where it was read, dst where it goes. */
+/* Write one article's output. src is where it was read, dst where it goes;
+ * managed NULL: the article failed and is copied as it is. */
 static int write_one(const ng_config *cfg, const char *src, const char *dst, const record *rec,
-                     int in_place, int *changed, ng_error *e) {
+                     const json_t *managed, int in_place, int *changed, ng_error *e) {
   char *data;
   size_t len;
   if (ng_read_file(src, 0, &data, &len, e) < 0)
@@ -463,7 +690,7 @@ static int write_one(const ng_config *cfg, const char *src, const char *dst, con
                           : "the file changed while nutgraf was tagging it; run the build again");
     return -1;
   }
-  if (!rec->managed) { /* a failed article is copied as it is: never lost */
+  if (!managed) { /* a failed article is copied as it is: never lost */
     int rc = in_place ? 0 : ng_write_file_atomic(dst, data, len, changed, e);
     free(data);
     return rc;
@@ -480,7 +707,7 @@ static int write_one(const ng_config *cfg, const char *src, const char *dst, con
     if (!(root = ng_yaml_parse(data + fm.yaml_start, fm.yaml_end - fm.yaml_start, &yo, e)))
       goto done;
   }
-  if (!(add = ng_output_yaml(rec->managed))) {
+  if (!(add = ng_output_yaml(managed))) {
     ng_error_set(e, NG_ERR_NOMEM, src, 0, 0, "out of memory");
     goto done;
   }
@@ -511,10 +738,198 @@ static int copy_one(const char *src, const char *dst, int *changed, ng_error *e)
   return rc;
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* ---- the cache side of a build ----------------------------------------- */
+
+static void warn(ng_diag_fn diag, void *ud, const char *file, const char *msg) {
+  ng_error w;
+  ng_error_clear(&w);
+  ng_error_set(&w, NG_WARNING, file, 0, 0, "%s", msg);
+  report(diag, ud, &w);
+}
+
+/* What every tagged article's record depends on besides its own bytes:
+ * nutgraf's version, the rules and their data, the config. */
+static uint64_t build_key(const ng_config *cfg, uint64_t rules_hash) {
+  XXH3_state_t *st = XXH3_createState();
+  if (!st)
+    return 0;
+  XXH3_64bits_reset(st);
+  hash_str(st, "nutgraf " NG_VERSION_STRING);
+  XXH3_64bits_update(st, &rules_hash, sizeof rules_hash);
+  char *data;
+  size_t len;
+  if (cfg->path && ng_read_file(cfg->path, 0, &data, &len, NULL) == 0) {
+    XXH3_64bits_update(st, data, len);
+    free(data);
+  }
+  uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
+static uint64_t out_key_of(uint64_t hash, uint64_t rkey, uint64_t lhash, int in_place) {
+  uint64_t v[4] = {hash, rkey, lhash, (uint64_t)in_place};
+  return XXH3_64bits(v, sizeof v);
+}
+
+/* Take the cached related blobs of the records in ST_HIT. */
+typedef struct blob_load {
+  const entries *es;
+  record *recs;
+  size_t k;
+  ng_term *terms;
+  size_t tcap;
+} blob_load;
+
+static int take_blob(const char *path, uint64_t hash, const void *blob, size_t len, void *ud) {
+  blob_load *bl = ud;
+  while (bl->k < bl->es->n && strcmp(bl->es->v[bl->k].rel, path) < 0)
+    bl->k++;
+  if (bl->k == bl->es->n || strcmp(bl->es->v[bl->k].rel, path) != 0)
+    return 0;
+  record *rec = &bl->recs[bl->k];
+  if (rec->state != ST_HIT || rec->hash != hash || rec->rel)
+    return 0;
+  ng_error e;
+  if (feed_related(NULL, path, blob, len, &bl->terms, &bl->tcap, &e) < 0)
+    return -1;
+  if (!(rec->rel = ng_malloc(len ? len : 1)))
+    return -1;
+  memcpy(rec->rel, blob, len);
+  rec->rlen = len;
+  return 0;
+}
+
+/* Forget the cache's contents: rows are no longer there. */
+static void drop_rows(record *recs, size_t n, ng_cache_row **rows, size_t *nrows,
+                      unsigned char **seen) {
+  for (size_t i = 0; i < n; i++)
+    recs[i].row = NULL;
+  ng_cache_rows_free(*rows, *nrows);
+  free(*seen);
+  *rows = NULL;
+  *nrows = 0;
+  *seen = NULL;
+}
+
+static void cache_failed(ng_cache **cache, ng_diag_fn diag, void *ud, const ng_error *e) {
+  char msg[2300];
+  ng_error re;
+  snprintf(msg, sizeof msg, "%s; rebuilding it", e->message);
+  warn(diag, ud, e->file, msg);
+  if (ng_cache_reset(*cache, &re) < 0) {
+    snprintf(msg, sizeof msg, "%s; building without a cache", re.message);
+    warn(diag, ud, re.file, msg);
+    ng_cache_close(*cache);
+    *cache = NULL;
+  }
+}
+
+/* A pending change to the cache, applied in one transaction at the end. */
+typedef struct cache_op {
+  enum { OP_PUT, OP_STAT, OP_DEL } op;
+  size_t i; /* entry (OP_PUT, OP_STAT) or row (OP_DEL) */
+  int64_t out_size, out_mtime;
+  uint64_t out_key;
+} cache_op;
+
+typedef struct cache_ops {
+  cache_op *v;
+  size_t n, cap;
+} cache_ops;
+
+static int push_op(cache_ops *o, cache_op op) {
+  if (o->n == o->cap) {
+    size_t nc = o->cap ? o->cap * 2 : 256;
+    cache_op *nv = ng_realloc(o->v, nc * sizeof *nv);
+    if (!nv)
+      return -1;
+    o->v = nv;
+    o->cap = nc;
+  }
+  o->v[o->n++] = op;
+  return 0;
+}
+
+static int apply_ops(ng_cache *c, const cache_ops *ops, const entries *es, const record *recs,
+                     const ng_cache_row *rows, uint64_t rkey, ng_error *e) {
+  if (!ops->n)
+    return 0;
+  if (ng_cache_begin(c, e) < 0)
+    return -1;
+  for (size_t k = 0; k < ops->n; k++) {
+    const cache_op *op = &ops->v[k];
+    int rc;
+    if (op->op == OP_DEL) {
+      rc = ng_cache_delete(c, rows[op->i].path, e);
+    } else {
+      const entry *en = &es->v[op->i];
+      const record *rec = &recs[op->i];
+      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      en->mtime,  rec->hash,
+                        rkey,    op->out_size,           op->out_mtime, op->out_key};
+      if (op->op == OP_STAT)
+        rc = ng_cache_put_stat(c, &r, e);
+      else if (r.kind)
+        rc = ng_cache_put(c, &r, rec->managed, rec->mlen, rec->rel, rec->rlen, e);
+      else
+        rc = ng_cache_put(c, &r, NULL, 0, NULL, 0, e);
+    }
+    if (rc < 0) {
+      ng_cache_rollback(c);
+      return -1;
+    }
+  }
+  return ng_cache_commit(c, e);
+}
+
+static int stat_is(const char *path, int64_t size, int64_t mtime) {
+  struct stat st;
+  return size >= 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_size == size &&
+         mtime_ns(&st) == mtime;
+}
+
+static void stat_of(const char *path, int64_t *size, int64_t *mtime) {
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    *size = (int64_t)st.st_size;
+    *mtime = mtime_ns(&st);
+  } else
+    *size = *mtime = -1;
+}
+
+/* The managed keys of an ok record as JSON: from memory when tagged now,
+ * else from the cache; when the cache cannot give them, the article is
+ * tagged again here. NULL on failure (rec->err says why). */
+static json_t *managed_of(const ng_config *cfg, ng_cache *cache, ng_tagger *tg, const char *rel,
+                          record *rec) {
+  if (!rec->fresh && cache) {
+    char *text;
+    size_t len;
+    uint64_t h;
+    ng_error e;
+    if (ng_cache_managed(cache, rel, &text, &len, &h, &e) == 0) {
+      json_t *j = h == rec->hash ? json_loadb(text, len, 0, NULL) : NULL;
+      free(text);
+      if (j)
+        return j;
+    }
+  }
+  if (!rec->fresh) {
+    rec->state = ST_TAG;
+    rec->ok = 0;
+    free(rec->rel);
+    rec->rel = NULL;
+    tag_one(cfg, tg, rel, rec);
+    if (!rec->ok)
+      return NULL;
+  }
+  json_t *j = json_loadb(rec->managed, rec->mlen, 0, NULL);
+  if (!j) {
+    ng_error e;
+    ng_error_set(&e, NG_ERR_NOMEM, rel, 0, 0, "out of memory");
+    keep_error(rec, &e);
+  }
+  return j;
 }
 
 int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
@@ -524,7 +939,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   ng_config cfg;
   if (ng_config_load(site_dir, &cfg, err) < 0)
     return -1;
-  int in_place = flags & NG_BUILD_IN_PLACE;
+  int in_place = flags & NG_BUILD_IN_PLACE, force = flags & NG_BUILD_FORCE;
   struct stat st;
   if (stat(cfg.content_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
     ng_error_set(err, NG_ERR_CONFIG, cfg.path, 0, 0, "content directory '%s' not found",
@@ -562,6 +977,14 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   int result = -1;
   record *recs = NULL;
   ng_related *related = NULL;
+  ng_cache *cache = NULL;
+  ng_cache_row *rows = NULL;
+  size_t nrows = 0;
+  unsigned char *seen = NULL;
+  cache_ops ops = {0};
+  progress prog = {0};
+  pthread_mutex_init(&prog.mu, NULL);
+  prog.on = (flags & NG_BUILD_PROGRESS) && !(flags & NG_BUILD_QUIET);
   if (!eng)
     goto out;
   recs = ng_calloc(es.n ? es.n : 1, sizeof *recs);
@@ -573,8 +996,115 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   int jobs = NG_BUILD_JOBS_OF(flags);
   if (jobs <= 0)
     jobs = default_jobs();
-  pass1 p1 = {&cfg, &es, recs, eng, PTHREAD_MUTEX_INITIALIZER, 0};
-  tag_all(&p1, tg, jobs);
+  /* The rules hash after the first tagger loaded the rules' data. */
+  uint64_t rkey = build_key(&cfg, ng_engine_rules_hash(eng));
+
+  /* The cache: rows of the last build, matched with the files by path. */
+  char *cache_path = ng_path_join(cfg.site_dir, ".nutgraf/cache.db");
+  if (cache_path) {
+    char w[1400];
+    ng_error ce;
+    ng_error_clear(&ce);
+    cache = ng_cache_open(cache_path, w, sizeof w, &ce);
+    if (w[0])
+      warn(diag, ud, cache_path, w);
+    if (!cache) {
+      char msg[2300];
+      snprintf(msg, sizeof msg, "%s; building without a cache", ce.message);
+      warn(diag, ud, cache_path, msg);
+    } else if (ng_cache_rows(cache, &rows, &nrows, &ce) < 0)
+      cache_failed(&cache, diag, ud, &ce);
+    free(cache_path);
+  }
+  seen = ng_calloc(nrows ? nrows : 1, 1);
+  if (!seen) {
+    ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0, k = 0; i < es.n; i++) {
+    const entry *en = &es.v[i];
+    record *rec = &recs[i];
+    while (k < nrows && strcmp(rows[k].path, en->rel) < 0)
+      k++;
+    if (k < nrows && strcmp(rows[k].path, en->rel) == 0) {
+      rec->row = &rows[k];
+      seen[k] = 1;
+    }
+    const ng_cache_row *row = rec->row;
+    if (!en->article)
+      rec->state = ST_SKIP;
+    else if (force || !row || row->kind != 1 || row->rkey != rkey)
+      rec->state = ST_TAG;
+    else if (row->src_size == en->size && row->src_mtime == en->mtime) {
+      rec->state = ST_HIT;
+      rec->ok = rec->hashed = 1;
+      rec->hash = row->hash;
+    } else
+      rec->state = ST_CHECK;
+  }
+
+  tag_all(&cfg, &es, recs, eng, tg, jobs, &prog);
+
+  /* Related stories must be computed again when the set of tagged articles
+   * or any of their inputs changed, or when an output is not as written. */
+  int need_related = 0;
+  for (size_t i = 0; i < es.n; i++) {
+    record *rec = &recs[i];
+    const ng_cache_row *row = rec->row;
+    if (!es.v[i].article)
+      continue;
+    if (rec->fresh)
+      need_related = 1;
+    if (row && row->kind == 1 && row->rkey == rkey && !rec->ok)
+      need_related = 1; /* it linked before and fails now */
+    if (rec->ok && !rec->fresh) {
+      if (in_place) /* the source is the output: is it as nutgraf left it? */
+        rec->out_stat_ok = es.v[i].size == row->out_size && es.v[i].mtime == row->out_mtime;
+      else {
+        char *dst = ng_path_join(cfg.output_dir, es.v[i].rel);
+        rec->out_stat_ok = dst && stat_is(dst, row->out_size, row->out_mtime);
+        free(dst);
+      }
+      if (!rec->out_stat_ok)
+        need_related = 1;
+    }
+  }
+  for (size_t k = 0; k < nrows; k++)
+    if (!seen[k] && rows[k].kind == 1 && rows[k].rkey == rkey)
+      need_related = 1; /* its source is gone */
+
+  if (need_related) {
+    /* Cached articles bring their related inputs from the cache, in one
+     * query; what it cannot give is tagged again. */
+    int missing = 0;
+    for (size_t i = 0; i < es.n && !missing; i++)
+      missing = recs[i].state == ST_HIT;
+    if (missing && cache) {
+      blob_load bl = {&es, recs, 0, NULL, 0};
+      ng_error ce;
+      ng_error_clear(&ce);
+      int rc = ng_cache_each_related(cache, rkey, take_blob, &bl, &ce);
+      free(bl.terms);
+      if (rc < 0) { /* nothing it gave can be trusted now */
+        cache_failed(&cache, diag, ud, &ce);
+        drop_rows(recs, es.n, &rows, &nrows, &seen);
+        for (size_t i = 0; i < es.n; i++)
+          if (recs[i].state == ST_HIT) {
+            free(recs[i].rel);
+            recs[i].rel = NULL;
+          }
+      }
+    }
+    for (size_t i = 0; i < es.n; i++)
+      if (recs[i].state == ST_HIT && !recs[i].rel) {
+        recs[i].state = ST_TAG;
+        recs[i].ok = 0;
+        missing = 2;
+      }
+    if (missing == 2)
+      tag_all(&cfg, &es, recs, eng, tg, jobs, &prog);
+  }
+
   for (size_t i = 0; i < es.n; i++) {
     if (!es.v[i].article)
       continue;
@@ -582,39 +1112,106 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     if (recs[i].err) {
       report(diag, ud, recs[i].err);
       rep.errors++;
-    } else
+    } else if (recs[i].ok) {
       rep.tagged++;
+      rep.cached += recs[i].state == ST_HIT;
+    }
   }
-  related = rep.tagged ? relate(&cfg, &es, recs, jobs, diag, ud) : NULL;
+  if (need_related && rep.tagged)
+    related = relate(&cfg, &es, recs, jobs, diag, ud);
+
+  XXH3_state_t *lst = XXH3_createState();
+  if (!lst) {
+    ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    goto out;
+  }
   for (size_t i = 0; i < es.n; i++) {
-    if (es.v[i].article && recs[i].unreadable)
+    const entry *en = &es.v[i];
+    record *rec = &recs[i];
+    const ng_cache_row *row = rec->row;
+    if (en->article && rec->unreadable)
       continue; /* reported when tagging; nothing to copy */
-    char *src = ng_path_join(cfg.content_dir, es.v[i].rel);
-    char *dst = in_place ? ng_strdup(src ? src : "") : ng_path_join(cfg.output_dir, es.v[i].rel);
+    char *src = ng_path_join(cfg.content_dir, en->rel);
+    char *dst = in_place ? ng_strdup(src ? src : "") : ng_path_join(cfg.output_dir, en->rel);
     if (!src || !dst) {
       free(src);
       free(dst);
+      XXH3_freeState(lst);
       ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");
       goto out;
     }
     ng_error e;
     ng_error_clear(&e);
-    int changed = 0, rc = 0;
-    if (es.v[i].article && recs[i].managed) {
+    int changed = 0, rc = 0, skip = 0;
+    int src_same = row && row->src_size == en->size && row->src_mtime == en->mtime;
+    cache_op op = {OP_STAT, i, -1, -1, 0};
+    json_t *managed = NULL;
+    if (!en->article) {
+      if (in_place)
+        skip = 1;
+      else if (!force && row && row->kind == 0 && row->rkey == rkey && src_same &&
+               stat_is(dst, row->out_size, row->out_mtime))
+        skip = 1;
+      else {
+        rc = copy_one(src, dst, &changed, &e);
+        op.op = OP_PUT;
+      }
+    } else if (!rec->ok) {
+      rc = write_one(&cfg, src, dst, rec, NULL, in_place, &changed, &e);
+      skip = 1; /* failures are not cached: they are reported every time */
+      if (row) {
+        op.op = OP_DEL;
+        op.i = (size_t)(row - rows);
+        push_op(&ops, op);
+      }
+    } else if (!need_related) {
+      skip = 1;
+      op.out_size = row->out_size;
+      op.out_mtime = row->out_mtime;
+      op.out_key = row->out_key;
+      if (!src_same)
+        push_op(&ops, op);
+    } else {
       ng_link_out links[64];
       const char *shared[512];
       char dates[64][16];
-      size_t nl = links_of(related, es.v[i].rel, links, 64, shared,
-                           512, dates);
-      if (nl && ng_output_add_related(recs[i].managed, &cfg, links, nl) < 0) {
+      XXH3_64bits_reset(lst);
+      size_t nl = links_of(related, en->rel, links, 64, shared, 512, dates, lst);
+      op.out_key = out_key_of(rec->hash, rkey, XXH3_64bits_digest(lst), in_place);
+      if (!rec->fresh && row && row->out_key == op.out_key && rec->out_stat_ok) {
+        skip = 1;
+        op.out_size = row->out_size;
+        op.out_mtime = row->out_mtime;
+        if (!src_same)
+          push_op(&ops, op);
+      } else if (!(managed = managed_of(&cfg, cache, tg, en->rel, rec))) {
+        rc = -1;
+        skip = 1;
+        if (rec->err)
+          e = *rec->err;
+        else
+          ng_error_set(&e, NG_ERR_NOMEM, src, 0, 0, "out of memory");
+        if (row) {
+          op.op = OP_DEL;
+          op.i = (size_t)(row - rows);
+          push_op(&ops, op);
+        }
+      } else if (nl && ng_output_add_related(managed, &cfg, links, nl) < 0) {
         ng_error_set(&e, NG_ERR_NOMEM, src, 0, 0, "out of memory");
         rc = -1;
+      } else {
+        rc = write_one(&cfg, src, dst, rec, managed, in_place, &changed, &e);
+        op.op = rec->fresh || !row ? OP_PUT : OP_STAT;
       }
     }
-    if (rc == 0 && es.v[i].article)
-      rc = write_one(&cfg, src, dst, &recs[i], in_place, &changed, &e);
-    else if (!in_place)
-      rc = copy_one(src, dst, &changed, &e);
+    if (rc == 0 && !skip && (op.op == OP_PUT || op.op == OP_STAT)) {
+      stat_of(dst, &op.out_size, &op.out_mtime);
+      if (!en->article)
+        op.out_key = 0;
+      if (!in_place || en->article)
+        push_op(&ops, op);
+    }
+    json_decref(managed);
     if (rc < 0) {
       report(diag, ud, &e);
       rep.errors++;
@@ -624,6 +1221,30 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       rep.unchanged++;
     free(src);
     free(dst);
+  }
+  XXH3_freeState(lst);
+  /* Sources that are gone: their rows go, and so do their outputs when
+   * they are still exactly what nutgraf wrote. */
+  for (size_t k = 0; k < nrows; k++) {
+    if (seen[k])
+      continue;
+    cache_op op = {OP_DEL, k, 0, 0, 0};
+    push_op(&ops, op);
+    if (in_place || rows[k].rkey != rkey)
+      continue;
+    char *dst = ng_path_join(cfg.output_dir, rows[k].path);
+    if (dst && stat_is(dst, rows[k].out_size, rows[k].out_mtime) && unlink(dst) == 0)
+      rep.removed++;
+    free(dst);
+  }
+  if (cache) {
+    ng_error ce;
+    ng_error_clear(&ce);
+    if (apply_ops(cache, &ops, &es, recs, rows, rkey, &ce) < 0) {
+      char msg[2300];
+      snprintf(msg, sizeof msg, "%s; the cache was not updated", ce.message);
+      warn(diag, ud, ce.file, msg);
+    }
   }
   result = rep.errors ? 1 : 0;
 out:
@@ -635,6 +1256,11 @@ out:
   for (size_t i = 0; i < es.n; i++)
     free(es.v[i].rel);
   free(es.v);
+  free(ops.v);
+  free(seen);
+  ng_cache_rows_free(rows, nrows);
+  ng_cache_close(cache);
+  pthread_mutex_destroy(&prog.mu);
   ng_tagger_free(tg);
   ng_engine_free(eng);
   ng_config_free(&cfg);

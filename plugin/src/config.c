@@ -18,7 +18,8 @@ static const char *const KEY_NAMES[NG_KEY_COUNT + 1] = {
     "people", "organizations", "places", "topics", "related", "nutgraf", NULL};
 
 static const char *const TOP_KEYS[] = {"content", "output", "rules",   "default_rules",
-                                       "keys",    "limits", "related", NULL};
+                                       "keys",    "limits", "related", "preview", NULL};
+static const char *const PREVIEW_KEYS[] = {"raw_html", NULL};
 static const char *const LIMIT_KEYS[] = {"max_article_bytes", "instruction_budget", "memory_limit",
                                          NULL};
 static const char *const RELATED_KEYS[] = {
@@ -481,7 +482,15 @@ static int read_root(ctx *c, ng_config *cfg, const ng_ynode *root) {
       rc = read_keys(c, cfg, v);
     else if (!strcmp(k, "limits"))
       rc = read_limits(c, cfg, v);
-    else
+    else if (!strcmp(k, "preview")) {
+      if (v->kind != NG_Y_MAP)
+        rc = type_error(c, "preview", v, "a mapping");
+      else if ((rc = check_keys(c, v, "preview", PREVIEW_KEYS)) == 0) {
+        const ng_ynode *raw = ng_ynode_get(v, "raw_html");
+        if (raw)
+          rc = get_bool(c, "preview.raw_html", raw, &cfg->preview_raw_html);
+      }
+    } else
       rc = read_related(c, cfg, v);
     if (rc < 0)
       return -1;

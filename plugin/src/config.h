@@ -39,6 +39,7 @@ typedef struct ng_config {
   double related_weight_entities, related_weight_topics, related_weight_terms;
   double related_section_boost;    /* default 0 */
   double related_df_cap;           /* default 0.05: tags in more docs are cut */
+  int preview_raw_html;            /* preview.raw_html: keep articles' raw HTML (default 0) */
   char *url_pattern;               /* default "/:section/:slug/" */
 } ng_config;
 

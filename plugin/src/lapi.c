@@ -223,6 +223,7 @@ static int a_nodes(lua_State *L) {
   const ng_article *a = la->a;
   lua_newtable(L);
   lua_Integer n = 0;
+  size_t b = 0; /* blocks are a subsequence of the nodes, in the same order */
   cmark_iter *it = cmark_iter_new(a->doc);
   cmark_event_type ev;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -250,12 +251,13 @@ static int a_nodes(lua_State *L) {
       lua_pushstring(L, cmark_node_get_url(node));
       lua_setfield(L, -2, "url");
     }
-    for (size_t b = 0; b < a->nblocks; b++)
-      if (a->blocks[b].node == node) {
-        set_int(L, "i", (lua_Integer)a->blocks[b].start + 1);
-        set_int(L, "j", (lua_Integer)a->blocks[b].end);
-        break;
-      }
+    while (b < a->nblocks && !a->blocks[b].node)
+      b++;
+    if (b < a->nblocks && a->blocks[b].node == node) {
+      set_int(L, "i", (lua_Integer)a->blocks[b].start + 1);
+      set_int(L, "j", (lua_Integer)a->blocks[b].end);
+      b++;
+    }
     lua_rawseti(L, -2, ++n);
   }
   cmark_iter_free(it);
@@ -288,8 +290,11 @@ static int spec_span(lua_State *L, int spec, const ng_article *a, uint32_t *s, u
   return has;
 }
 
+/* Raw access: a string an __index function made up would be unreferenced
+ * once popped, and the next allocation could collect it. */
 static const char *opt_field(lua_State *L, int t, const char *k) {
-  int ty = lua_getfield(L, t, k);
+  lua_pushstring(L, k);
+  int ty = lua_rawget(L, t);
   const char *s = NULL;
   if (ty == LUA_TSTRING)
     s = lua_tostring(L, -1);
@@ -401,29 +406,14 @@ static int a_entity(lua_State *L) {
   const char *name = luaL_checkstring(L, 2);
   if (ng_tags_finalize(la->tags) < 0)
     return luaL_error(L, "out of memory");
-  size_t n;
-  char *k = ng_fold(name, strlen(name), &n);
-  if (!k)
+  /* The name index, not a scan: a rule may call this once per entity. */
+  long i = ng_tags_find_entity(la->tags, name);
+  if (i == -2)
     return luaL_error(L, "out of memory");
-  for (size_t i = 0; i < la->tags->nents; i++) {
-    const ng_entity *e = la->tags->ents[i];
-    size_t m;
-    char *ek = ng_fold(e->name, strlen(e->name), &m);
-    int hit = ek && strcmp(ek, k) == 0;
-    for (size_t j = 0; !hit && j < e->naliases; j++) {
-      free(ek);
-      ek = ng_fold(e->aliases[j], strlen(e->aliases[j]), &m);
-      hit = ek && strcmp(ek, k) == 0;
-    }
-    free(ek);
-    if (hit) {
-      free(k);
-      push_entity(L, e);
-      return 1;
-    }
-  }
-  free(k);
-  lua_pushnil(L);
+  if (i < 0)
+    lua_pushnil(L);
+  else
+    push_entity(L, la->tags->ents[i]);
   return 1;
 }
 
@@ -873,19 +863,50 @@ void ng_lapi_open(lua_State *L) {
 
 /* ---- guarded string matching ------------------------------------------ */
 
-/* Count open-ended repetitions of "anything"-like items ('.', '[^...]',
- * upper-case classes such as %S). Each one multiplies the worst-case
- * backtracking by the subject length, and C code cannot be interrupted by
- * the instruction budget. */
+/* Count the items that can each backtrack over the whole subject: open-ended
+ * repetitions of "anything"-like classes ('.', '[^...]', upper-case classes
+ * such as %S), repetitions of the same class with nothing between them
+ * ("(%a*)(%a*)b" backtracks like ".*.*b" on letters; "%a+ %a+" does not),
+ * and balanced
+ * matches (%bxy scans to the end of the subject from every start). Each one
+ * multiplies the worst-case work by the subject length, and C code cannot
+ * be interrupted by the instruction budget. */
 static int risky_items(const char *p, size_t n) {
-  int k = 0;
+  struct {
+    size_t at, len;
+    int broad, twin;
+  } rep[64];
+  int nrep = 0, k = 0, run = 0; /* run: repetitions since the last other item */
   for (size_t i = 0; i < n;) {
     size_t item = i;
     int broad = 0;
+    if (p[i] == '(' || p[i] == ')' || (p[i] == '^' && i == 0)) {
+      i++; /* captures and the anchor match no text */
+      continue;
+    }
+    if (p[i] == '%' && i + 1 < n && p[i + 1] == 'b') {
+      k++; /* %bxy */
+      i += 4;
+      continue;
+    }
+    if (p[i] == '%' && i + 1 < n && p[i + 1] == 'f') {
+      i += 2; /* %f[set]: a zero-width test; the set follows */
+      if (i < n && p[i] == '[') {
+        i++;
+        if (i < n && p[i] == '^')
+          i++;
+        if (i < n && p[i] == ']')
+          i++;
+        while (i < n && p[i] != ']')
+          i += p[i] == '%' ? 2 : 1;
+        i++;
+      }
+      continue;
+    }
     if (p[i] == '%' && i + 1 < n) {
       char c = p[i + 1];
       broad = c == 'S' || c == 'W' || c == 'A' || c == 'D' || c == 'L' || c == 'U' || c == 'P' ||
-              c == 'C';
+              c == 'C' || c == 'G' || c == 'X';
       i += 2;
     } else if (p[i] == '[') {
       broad = i + 1 < n && p[i + 1] == '^';
@@ -901,11 +922,31 @@ static int risky_items(const char *p, size_t n) {
       broad = p[i] == '.';
       i++;
     }
-    (void)item;
+    if (i > n)
+      i = n;
     if (i < n && (p[i] == '*' || p[i] == '-' || p[i] == '+')) {
-      k += broad;
+      /* Same class as a repetition just before it, with nothing between. */
+      int twin = 0;
+      for (int b = nrep - run; b < nrep; b++)
+        if (rep[b].len == i - item && memcmp(p + rep[b].at, p + item, i - item) == 0) {
+          twin = 1;
+          if (!rep[b].broad && !rep[b].twin)
+            k++; /* it is risky too */
+          rep[b].twin = 1;
+        }
+      if (broad || twin)
+        k++;
+      if (nrep < 64) {
+        rep[nrep].at = item;
+        rep[nrep].len = i - item;
+        rep[nrep].broad = broad;
+        rep[nrep].twin = twin;
+        nrep++;
+        run++;
+      }
       i++;
-    }
+    } else
+      run = 0;
   }
   return k;
 }

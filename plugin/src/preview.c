@@ -235,6 +235,11 @@ static void open_mark(ng_buf *h, const ng_pv_span *sp) {
 
 char *ng_preview_highlight(const char *body, size_t len, const ng_pv_span *spans, size_t n,
                            size_t *nmarked) {
+  return ng_preview_highlight_ex(body, len, spans, n, 0, nmarked);
+}
+
+char *ng_preview_highlight_ex(const char *body, size_t len, const ng_pv_span *spans, size_t n,
+                              int raw_html, size_t *nmarked) {
   if (nmarked)
     *nmarked = 0;
   kept *ks = ng_calloc(n ? n : 1, sizeof *ks);
@@ -287,7 +292,8 @@ char *ng_preview_highlight(const char *body, size_t len, const ng_pv_span *spans
     free(ks);
     return NULL;
   }
-  char *html = cmark_markdown_to_html(src.data, src.len, CMARK_OPT_DEFAULT);
+  char *html = cmark_markdown_to_html(src.data, src.len,
+                                      raw_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
   ng_buf_free(&src);
   if (!html) {
     free(ks);
@@ -480,6 +486,7 @@ typedef struct pv_group {
 } pv_group;
 
 struct ng_pv_site {
+  int raw_html;     /* the site allows raw HTML in articles (preview.raw_html) */
   pv_article *arts; /* newest first, then by path */
   size_t n;
   pv_group *ents, *tops; /* sorted by (a, b) */
@@ -813,6 +820,7 @@ ng_pv_site *ng_pv_site_load(const ng_config *cfg, ng_error *err) {
   arts as = {0};
   if (!s)
     goto oom;
+  s->raw_html = cfg->preview_raw_html;
   struct stat st;
   if (stat(cfg->output_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
       walk(cfg, cfg->output_dir, "", &as, 0) < 0)
@@ -1073,7 +1081,8 @@ json_t *ng_pv_article_data(const ng_pv_site *s, const char *slug) {
   }
   size_t marked = 0;
   char *html =
-      spans && rules ? ng_preview_highlight(a->body, a->body_len, spans, nspans, &marked) : NULL;
+      spans && rules ? ng_preview_highlight_ex(a->body, a->body_len, spans, nspans, s->raw_html, &marked)
+                     : NULL;
   json_object_set_new(o, "body_html", json_string(html ? html : ""));
   json_object_set_new(o, "marked", json_integer((json_int_t)marked));
   free(html);

@@ -42,6 +42,10 @@ typedef struct ng_pv_span {
  * (may be NULL) gets the number of spans highlighted. */
 char *ng_preview_highlight(const char *body, size_t len, const ng_pv_span *spans, size_t n,
                            size_t *nmarked);
+/* The same; with raw_html the article's own HTML is kept (CMARK_OPT_UNSAFE)
+ * instead of left out, for sites that set preview.raw_html: true. */
+char *ng_preview_highlight_ex(const char *body, size_t len, const ng_pv_span *spans, size_t n,
+                              int raw_html, size_t *nmarked);
 
 /* ---- Escaping and URLs ------------------------------------------------ */
 

@@ -109,6 +109,7 @@ void ng_engine_free(ng_engine *e) {
     ng_gazetteer_free(e->gaz[i].g);
   }
   free(e->gaz);
+  free(e->data_seen);
   free(e->lua_dir);
   pthread_mutex_destroy(&e->mu);
   free(e);
@@ -219,7 +220,11 @@ uint64_t ng_engine_rules_hash(const ng_engine *e) {
     return 0;
   XXH3_64bits_reset(st);
   for (size_t i = 0; i < e->nrules; i++) {
-    XXH3_64bits_update(st, e->rules[i].display, strlen(e->rules[i].display) + 1);
+    /* The file name, not the path: `build site` and `build /abs/site`
+     * load the same rules. */
+    const char *base = strrchr(e->rules[i].display, '/');
+    base = base ? base + 1 : e->rules[i].display;
+    XXH3_64bits_update(st, base, strlen(base) + 1);
     XXH3_64bits_update(st, e->rules[i].src, e->rules[i].len);
   }
   uint64_t h = XXH3_64bits_digest(st);
@@ -230,12 +235,25 @@ uint64_t ng_engine_rules_hash(const ng_engine *e) {
   return h;
 }
 
+/* Fold a data file's hash in once, however many taggers read it (xor-ing
+ * it in per tagger made the hash depend on the thread count). Called with
+ * e->mu held. */
+static void note_hash_locked(ng_engine *e, uint64_t h) {
+  for (size_t i = 0; i < e->ndata_seen; i++)
+    if (e->data_seen[i] == h)
+      return;
+  uint64_t *nv = ng_realloc(e->data_seen, (e->ndata_seen + 1) * sizeof *nv);
+  if (nv) {
+    e->data_seen = nv;
+    e->data_seen[e->ndata_seen++] = h;
+  }
+  e->hash_data ^= h * 0x9E3779B97F4A7C15ULL + 1;
+}
+
 void ng_rules_note_data(ng_tagger *t, const char *data, size_t len) {
   uint64_t h = XXH3_64bits(data, len);
   pthread_mutex_lock(&t->e->mu);
-  /* Every tagger reads the same files: fold each distinct file in once. */
-  t->e->hash_data ^= h * 0x9E3779B97F4A7C15ULL;
-  t->e->hash_data ^= h;
+  note_hash_locked(t->e, h);
   pthread_mutex_unlock(&t->e->mu);
 }
 
@@ -267,7 +285,7 @@ ng_gazetteer *ng_rules_gazetteer(ng_tagger *t, const char *real, int flags,
     char *data;
     size_t len;
     if (ng_read_file(real, 0, &data, &len, NULL) == 0) {
-      e->hash_data ^= XXH3_64bits(data, len);
+      note_hash_locked(e, XXH3_64bits(data, len));
       free(data);
     }
   }
@@ -317,6 +335,11 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   }
   if (t->budget && t->steps > t->budget) {
     t->budget_hit = 1;
+    /* An error raised in a hook leaves hooks off in this thread for good;
+     * mark a coroutine so that nothing runs its __close handlers later. */
+    if (!lua_pushthread(L))
+      *(void **)lua_getextraspace(L) = t;
+    lua_pop(L, 1);
     /* Fire on every instruction from now on: a pcall in the rule cannot
      * swallow the error and carry on. */
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
@@ -598,6 +621,73 @@ static int l_xpcall(lua_State *L) {
   return xpcall_done(L, lua_pcallk(L, n - 2, LUA_MULTRET, 0, 3, xpcall_done), 3);
 }
 
+/* A coroutine stopped by the budget has hooks off for good (the error was
+ * raised inside the count hook), so closing it would run its __close
+ * handlers outside the budget. The count hook marks such a thread in its
+ * extra space; these two refuse to close it. */
+static int stopped_by_budget(lua_State *co) { return *(void **)lua_getextraspace(co) != NULL; }
+
+static int l_co_close(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTHREAD);
+  if (stopped_by_budget(lua_tothread(L, 1)))
+    return luaL_error(L, "cannot close a coroutine stopped by the instruction budget "
+                         "(limits.instruction_budget)");
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int close_thread(lua_State *co, lua_State *from) {
+#if LUA_VERSION_RELEASE_NUM >= 50406
+  return lua_closethread(co, from);
+#else
+  (void)from;
+  return lua_resetthread(co);
+#endif
+}
+
+/* coroutine.wrap's function; upvalue 1: the coroutine. Like Lua's own, it
+ * closes the coroutine after an error, except one stopped by the budget. */
+static int wrapped_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+  int narg = lua_gettop(L), nres;
+  if (lua_status(co) == LUA_OK && lua_gettop(co) == 0)
+    return luaL_error(L, "cannot resume dead coroutine");
+  if (!lua_checkstack(co, narg + 1))
+    return luaL_error(L, "too many arguments to resume");
+  lua_xmove(L, co, narg);
+  int status = lua_resume(co, L, narg, &nres);
+  if (status == LUA_OK || status == LUA_YIELD) {
+    if (!lua_checkstack(L, nres + 1)) {
+      lua_pop(co, nres);
+      return luaL_error(L, "too many results to resume");
+    }
+    lua_xmove(co, L, nres);
+    return nres;
+  }
+  lua_xmove(co, L, 1); /* the error object */
+  if (!stopped_by_budget(co) && close_thread(co, L) != LUA_OK) {
+    lua_pop(L, 1);
+    lua_xmove(co, L, 1); /* an error in a __close handler replaces it */
+  }
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+static int l_co_wrap(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  lua_pushcclosure(L, wrapped_resume, 1);
+  return 1;
+}
+
 /* setmetatable without finalizers: Lua runs __gc with hooks off, so a
  * looping finalizer would escape the instruction budget. (Adding __gc to
  * the metatable later does not make an object finalizable.) */
@@ -667,6 +757,13 @@ static void build_sandbox(lua_State *L) {
               {"coroutine", luaopen_coroutine}};
   for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
     luaL_requiref(L, libs[i].name, libs[i].open, 0);
+    if (libs[i].open == luaopen_coroutine) {
+      lua_getfield(L, -1, "close");
+      lua_pushcclosure(L, l_co_close, 1);
+      lua_setfield(L, -2, "close");
+      lua_pushcfunction(L, l_co_wrap);
+      lua_setfield(L, -2, "wrap");
+    }
     push_proxy(L, -1);
     lua_setfield(L, safe, libs[i].name);
     lua_pop(L, 1);
@@ -791,6 +888,8 @@ ng_tagger *ng_tagger_new(ng_engine *e, ng_error *err) {
     return NULL;
   }
   lua_State *L = t->L;
+  /* Copied into every new coroutine: NULL means "not stopped by the budget". */
+  *(void **)lua_getextraspace(L) = NULL;
   lua_gc(L, LUA_GCGEN, 0, 0);
   lua_pushcfunction(L, sandbox_protected);
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) {

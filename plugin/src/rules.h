@@ -41,7 +41,9 @@ struct ng_engine {
   pthread_mutex_t mu; /* guards gaz and hash_data */
   ng_gaz_cached *gaz;
   size_t ngaz;
-  uint64_t hash_data; /* xor of the hashes of data files rules read */
+  uint64_t hash_data; /* xor of the hashes of the distinct data files rules read */
+  uint64_t *data_seen; /* their hashes: every tagger reads the same files */
+  size_t ndata_seen;
 };
 
 struct ng_tagger {

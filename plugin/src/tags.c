@@ -150,10 +150,12 @@ static int strv_add(char ***v, size_t *n, const char *s) {
   return 0;
 }
 
+/* Duplicates are removed when finalizing (sort, then unique): a scan here
+ * would make tagging one name n times cost n^2. */
 static int add_mention(ng_entity *e, const ng_article *a, uint32_t start, uint32_t end) {
-  for (size_t i = 0; i < e->nmentions; i++)
-    if (e->mentions[i].start == start && e->mentions[i].end == end)
-      return 0;
+  if (e->nmentions && e->mentions[e->nmentions - 1].start == start &&
+      e->mentions[e->nmentions - 1].end == end)
+    return 0;
   if (e->nmentions == e->capmentions) {
     size_t nc = e->capmentions ? e->capmentions * 2 : 4;
     ng_tmention *m = ng_realloc(e->mentions, nc * sizeof *m);
@@ -168,6 +170,12 @@ static int add_mention(ng_entity *e, const ng_article *a, uint32_t start, uint32
   ng_article_span(a, start, end, &m->fstart, &m->fend);
   e->had_mentions = 1;
   return 0;
+}
+
+/* A key no live entity holds: absent, or left behind by a dropped entity. */
+static int key_free(const ng_tags *t, const char *key) {
+  long j = index_find(t, key);
+  return j < 0 || t->ents[j]->dropped;
 }
 
 /* Record a surface form as an alias when it differs from the name. */
@@ -194,7 +202,7 @@ static int note_alias(ng_tags *t, size_t idx, const char *s, size_t n) {
     return -1;
   }
   free(surface);
-  return index_find(t, k) < 0 ? index_put(t, k, idx) : (free(k), 0);
+  return key_free(t, k) ? index_put(t, k, idx) : (free(k), 0);
 }
 
 static long new_entity(ng_tags *t, const char *name, const char *type) {
@@ -231,6 +239,8 @@ static long find_entity(const ng_tags *t, const char *name) {
   free(k);
   return i >= 0 && t->ents[i]->dropped ? -1 : i;
 }
+
+long ng_tags_find_entity(const ng_tags *t, const char *name) { return find_entity(t, name); }
 
 int ng_tags_add_entity(ng_tags *t, const char *name, const char *type, uint32_t start,
                        uint32_t end, double score, const char *rule) {
@@ -318,18 +328,17 @@ int ng_tags_add_topic(ng_tags *t, const char *id, const char *label, double scor
   return 0;
 }
 
-static int reindex(ng_tags *t);
-
 int ng_tags_drop_entity(ng_tags *t, const char *name) {
   long i = find_entity(t, name);
   if (i < 0)
     return i == -2 ? -1 : 0;
+  /* Its name and aliases now lead nowhere (find_entity and key_free skip
+   * dropped entities), so tagging it again starts afresh rather than
+   * reviving old mentions, type and score. No reindex: dropping n names
+   * would cost n^2. */
   t->ents[i]->dropped = 1;
   t->final = 0;
-  /* Forget its name and aliases, so that tagging it again starts afresh
-   * rather than reviving old mentions, type and score (as it would after
-   * a finalize, which frees dropped entities). */
-  return reindex(t) < 0 ? -1 : 1;
+  return 1;
 }
 
 int ng_tags_drop_topic(ng_tags *t, const char *id) {
@@ -345,6 +354,8 @@ int ng_tags_drop_topic(ng_tags *t, const char *id) {
 /* Move everything of entity src into dst; src is dropped. */
 static int merge_into(ng_tags *t, size_t dst, size_t src) {
   ng_entity *d = t->ents[dst], *s = t->ents[src];
+  /* Dropped first: then note_alias points s's name and aliases at dst. */
+  s->dropped = 1;
   for (size_t i = 0; i < s->nmentions; i++)
     if (add_mention(d, t->article, s->mentions[i].start, s->mentions[i].end) < 0)
       return -1;
@@ -359,10 +370,6 @@ static int merge_into(ng_tags *t, size_t dst, size_t src) {
   if (s->score > d->score)
     d->score = s->score;
   d->had_mentions |= s->had_mentions;
-  for (size_t i = 0; i < t->nslots; i++)
-    if (t->slots[i].key && t->slots[i].idx == src)
-      t->slots[i].idx = dst;
-  s->dropped = 1;
   s->nmentions = 0;
   t->final = 0;
   return 0;
@@ -458,9 +465,70 @@ static int word_eq(const char *a, size_t an, const char *b, size_t bn) {
 
 static int active(const ng_entity *e) { return !e->dropped; }
 
+/* Candidates for a merge, found by a key rather than by a scan of every
+ * entity: with n entities a scan per entity would cost n^2. Sorted by
+ * (hash, entity), so a run of one hash lists entities in the order the
+ * scans they replace would have met them. */
+typedef struct cand {
+  uint64_t h;
+  size_t ent;
+} cand;
+
+static int cand_cmp(const void *pa, const void *pb) {
+  const cand *a = pa, *b = pb;
+  if (a->h != b->h)
+    return a->h < b->h ? -1 : 1;
+  return a->ent < b->ent ? -1 : a->ent > b->ent;
+}
+
+/* FNV-1a of a word with ASCII letters lowered, as word_eq compares them. */
+static uint64_t word_hash(const char *w, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)w[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (unsigned char)(c + 32);
+    h = (h ^ c) * 1099511628211ULL;
+  }
+  return h;
+}
+
+/* First index in v[0..n) with hash h (n if none). */
+static size_t cand_find(const cand *v, size_t n, uint64_t h) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].h < h)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && v[lo].h == h ? lo : n;
+}
+
 /* "Trump" after "Donald Trump", "Xi" after "Xi Jinping": a one-word person
  * joins the only longer person whose first or last word it is. */
 static int merge_short_people(ng_tags *t) {
+  cand *v = NULL;
+  size_t n = 0;
+  for (size_t j = 0; j < t->nents; j++) {
+    ng_entity *c = t->ents[j];
+    const char *cf, *cl;
+    size_t cfl, cll;
+    if (!active(c) || strcmp(c->type, "person") != 0 ||
+        count_words(c->name, &cf, &cfl, &cl, &cll) < 2)
+      continue;
+    if (!v && !(v = ng_malloc(2 * t->nents * sizeof *v)))
+      return -1;
+    v[n++] = (cand){word_hash(cf, cfl), j};
+    if (!word_eq(cf, cfl, cl, cll))
+      v[n++] = (cand){word_hash(cl, cll), j};
+  }
+  if (!n) {
+    free(v);
+    return 0;
+  }
+  qsort(v, n, sizeof *v, cand_cmp);
   for (size_t i = 0; i < t->nents; i++) {
     ng_entity *s = t->ents[i];
     if (!active(s) || strcmp(s->type, "person") != 0)
@@ -471,14 +539,17 @@ static int merge_short_people(ng_tags *t) {
       continue;
     long pick = -1;
     int ambiguous = 0;
-    for (size_t j = 0; j < t->nents; j++) {
+    uint64_t h = word_hash(f, fl);
+    size_t last = (size_t)-1;
+    for (size_t k = cand_find(v, n, h); k < n && v[k].h == h; k++) {
+      size_t j = v[k].ent;
       ng_entity *c = t->ents[j];
-      if (j == i || !active(c) || strcmp(c->type, "person") != 0)
+      if (j == last || j == i || !active(c))
         continue;
+      last = j;
       const char *cf, *cl;
       size_t cfl, cll;
-      if (count_words(c->name, &cf, &cfl, &cl, &cll) < 2)
-        continue;
+      count_words(c->name, &cf, &cfl, &cl, &cll);
       if (word_eq(f, fl, cl, cll) || word_eq(f, fl, cf, cfl)) {
         if (pick >= 0 && t->ents[pick]->nmentions == c->nmentions)
           ambiguous = 1;
@@ -488,9 +559,12 @@ static int merge_short_people(ng_tags *t) {
         }
       }
     }
-    if (pick >= 0 && !ambiguous && merge_into(t, (size_t)pick, i) < 0)
+    if (pick >= 0 && !ambiguous && merge_into(t, (size_t)pick, i) < 0) {
+      free(v);
       return -1;
+    }
   }
+  free(v);
   return 0;
 }
 
@@ -544,6 +618,24 @@ static int acronym_of(const char *name, char *out, size_t cap) {
 }
 
 static int merge_acronyms(ng_tags *t) {
+  cand *v = NULL;
+  size_t n = 0;
+  for (size_t j = 0; j < t->nents; j++) {
+    ng_entity *c = t->ents[j];
+    char ini[16];
+    size_t len;
+    if (!active(c) || strcmp(c->type, "person") == 0 ||
+        (len = initials(c->name, ini, sizeof ini)) < 2)
+      continue;
+    if (!v && !(v = ng_malloc(t->nents * sizeof *v)))
+      return -1;
+    v[n++] = (cand){XXH3_64bits(ini, len), j};
+  }
+  if (!n) {
+    free(v);
+    return 0;
+  }
+  qsort(v, n, sizeof *v, cand_cmp);
   for (size_t i = 0; i < t->nents; i++) {
     ng_entity *s = t->ents[i];
     char acr[16];
@@ -551,10 +643,12 @@ static int merge_acronyms(ng_tags *t) {
       continue;
     long pick = -1;
     int ambiguous = 0;
-    for (size_t j = 0; j < t->nents; j++) {
+    uint64_t h = XXH3_64bits(acr, strlen(acr));
+    for (size_t k = cand_find(v, n, h); k < n && v[k].h == h; k++) {
+      size_t j = v[k].ent;
       ng_entity *c = t->ents[j];
       char ini[16];
-      if (j == i || !active(c) || strcmp(c->type, "person") == 0)
+      if (j == i || !active(c))
         continue;
       if (initials(c->name, ini, sizeof ini) < 2 || strcmp(ini, acr) != 0)
         continue;
@@ -562,9 +656,12 @@ static int merge_acronyms(ng_tags *t) {
         ambiguous = 1;
       pick = (long)j;
     }
-    if (pick >= 0 && !ambiguous && merge_into(t, (size_t)pick, i) < 0)
+    if (pick >= 0 && !ambiguous && merge_into(t, (size_t)pick, i) < 0) {
+      free(v);
       return -1;
+    }
   }
+  free(v);
   return 0;
 }
 
@@ -638,6 +735,22 @@ static int mention_cmp(const void *pa, const void *pb) {
   if (a->start != b->start)
     return a->start < b->start ? -1 : 1;
   return a->end < b->end ? -1 : a->end > b->end;
+}
+
+/* Sort each entity's mentions and drop repeats of a span. */
+static void unique_mentions(ng_tags *t) {
+  for (size_t i = 0; i < t->nents; i++) {
+    ng_entity *e = t->ents[i];
+    if (e->nmentions < 2)
+      continue;
+    qsort(e->mentions, e->nmentions, sizeof *e->mentions, mention_cmp);
+    size_t w = 1;
+    for (size_t k = 1; k < e->nmentions; k++)
+      if (e->mentions[k].start != e->mentions[w - 1].start ||
+          e->mentions[k].end != e->mentions[w - 1].end)
+        e->mentions[w++] = e->mentions[k];
+    e->nmentions = w;
+  }
 }
 
 static int str_cmp(const void *a, const void *b) {
@@ -717,7 +830,7 @@ static int reindex(ng_tags *t) {
       return -1;
     for (size_t k = 0; k < e->naliases; k++) {
       char *key = fold(e->aliases[k], strlen(e->aliases[k]));
-      if (!key || (index_find(t, key) < 0 ? index_put(t, key, i) : (free(key), 0)) < 0)
+      if (!key || (key_free(t, key) ? index_put(t, key, i) : (free(key), 0)) < 0)
         return -1;
     }
   }
@@ -727,6 +840,7 @@ static int reindex(ng_tags *t) {
 int ng_tags_finalize(ng_tags *t) {
   if (t->final)
     return 0;
+  unique_mentions(t);
   if (merge_short_people(t) < 0 || merge_acronyms(t) < 0 || drop_nested(t) < 0)
     return -1;
   for (size_t i = 0; i < t->nents; i++) {

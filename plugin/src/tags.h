@@ -63,6 +63,9 @@ int ng_tags_add_alias(ng_tags *t, const char *name, const char *alias);
 int ng_tags_add_topic(ng_tags *t, const char *id, const char *label, double score,
                       const char *rule);
 /* Returns 1 if something was dropped, 0 if no such tag. */
+/* Index of the live entity with this name or alias (case-folded); -1 if
+ * none, -2 when memory ran out. */
+long ng_tags_find_entity(const ng_tags *t, const char *name);
 int ng_tags_drop_entity(ng_tags *t, const char *name);
 int ng_tags_drop_topic(ng_tags *t, const char *id);
 /* Rename and/or retype (either may be NULL). Renaming onto an existing entity

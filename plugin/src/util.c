@@ -1,6 +1,7 @@
 /* util.c — checked allocation, byte buffers, errors, atomic file writes. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -319,4 +320,47 @@ void ng_line_col(const char *s, size_t len, size_t off, int *line, int *col) {
     }
   *line = l;
   *col = (int)(off - ls) + 1;
+}
+
+/* ".NAME.ng-XXXXXX" as mkstemp makes it in ng_write_file_atomic. */
+static int is_temp_name(const char *n) {
+  size_t len = strlen(n);
+  if (n[0] != '.' || len < 2 + 4 + 6)
+    return 0;
+  const char *tail = n + len - 10;
+  if (memcmp(tail, ".ng-", 4) != 0)
+    return 0;
+  for (int i = 4; i < 10; i++) {
+    char c = tail[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return 0;
+  }
+  return tail > n + 1;
+}
+
+long ng_remove_stale_temps(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return -1;
+  long removed = 0;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+      continue;
+    char *p = ng_path_join(dir, de->d_name);
+    struct stat st;
+    if (!p || lstat(p, &st) < 0) {
+      free(p);
+      continue;
+    }
+    if (S_ISDIR(st.st_mode) && de->d_name[0] != '.') {
+      long n = ng_remove_stale_temps(p);
+      if (n > 0)
+        removed += n;
+    } else if (S_ISREG(st.st_mode) && is_temp_name(de->d_name) && unlink(p) == 0)
+      removed++;
+    free(p);
+  }
+  closedir(d);
+  return removed;
 }

@@ -50,6 +50,12 @@ int ng_read_file(const char *path, size_t max_bytes, char **out, size_t *len, ng
  * creating parent directories; an existing file with identical bytes is left
  * untouched. *changed (if not NULL) tells whether the file was written.
  * Returns 0, or -1 with *err filled. */
+/* Remove the temp files ng_write_file_atomic leaves when the process is
+ * killed between creating and renaming them (".NAME.ng-XXXXXX", regular
+ * files only) from dir and the directories under it. Run it before writing
+ * into a tree, while no other build writes there. Returns how many were
+ * removed, or -1 if dir cannot be read. */
+long ng_remove_stale_temps(const char *dir);
 int ng_write_file_atomic(const char *path, const char *data, size_t len, int *changed,
                          ng_error *err);
 /* mkdir -p. Returns 0 or -1 (errno set). */

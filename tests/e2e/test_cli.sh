@@ -132,7 +132,7 @@ limits:
   max_artcle_bytes: 10
 ' "$y:3:3: unknown key \`max_artcle_bytes\` in \`limits\` (did you mean \`max_article_bytes\`?)"
 config "unknown key, nothing close" 'zzzz: 1
-' "$y:1:1: unknown key \`zzzz\` (expected one of: content, output, rules, default_rules, keys, limits, related)"
+' "$y:1:1: unknown key \`zzzz\` (expected one of: content, output, rules, default_rules, keys, limits, related, preview)"
 config "wrong type: list for a string" 'content: [a, b]
 ' "$y:1:10: \`content\` must be a string, not a list"
 config "wrong type: string for a boolean" 'content: content

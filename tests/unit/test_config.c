@@ -287,7 +287,7 @@ Test(config, unknown_keys_suggest_the_nearest) {
         "unknown key `default_rule` (did you mean `default_rules`?)");
   fails("colour: red\n", 1, 1,
         "unknown key `colour` (expected one of: content, output, rules, default_rules, keys, "
-        "limits, related)");
+        "limits, related, preview)");
   fails("limits:\n  memroy_limit: 1\n", 2, 3,
         "unknown key `memroy_limit` in `limits` (did you mean `memory_limit`?)");
   fails("related:\n  weights:\n    topic: 1\n", 3, 5,
@@ -355,4 +355,20 @@ Test(config, out_of_memory) {
     cr_assert_eq(err.code, NG_ERR_NOMEM, "n=%ld: %s", n, err.message);
     cr_assert_null(cfg.path);
   }
+}
+
+Test(config, preview_raw_html) {
+  ng_config cfg;
+  ng_error err;
+  cr_assert_eq(load("preview:\n  raw_html: true\n", &cfg, &err), 0, "%s", err.message);
+  cr_expect_eq(cfg.preview_raw_html, 1);
+  ng_config_free(&cfg);
+  cr_assert_eq(load("content: content\n", &cfg, &err), 0, "%s", err.message);
+  cr_expect_eq(cfg.preview_raw_html, 0);
+  ng_config_free(&cfg);
+  cr_assert_eq(load("preview:\n  raw_html: 3\n", &cfg, &err), -1);
+  cr_expect_eq(err.code, NG_ERR_CONFIG);
+  cr_expect_eq(err.line, 2);
+  cr_assert_eq(load("preview:\n  raw: true\n", &cfg, &err), -1);
+  cr_expect_not_null(strstr(err.message, "raw_html"), "%s", err.message);
 }

@@ -460,3 +460,18 @@ Test(model, out_of_memory_paths) {
   }
   rm_site(dir, &cfg);
 }
+
+Test(highlight, raw_html_left_out_unless_the_site_allows_it) {
+  const char *md = "Alice met <span class=\"x\">Bob</span>.\n";
+  ng_pv_span sp = {0, 5, "person", "Alice", "names"};
+  size_t m;
+  char *safe = ng_preview_highlight_ex(md, strlen(md), &sp, 1, 0, &m);
+  char *raw = ng_preview_highlight_ex(md, strlen(md), &sp, 1, 1, &m);
+  cr_assert_not_null(safe);
+  cr_assert_not_null(raw);
+  cr_expect_null(strstr(safe, "<span"), "raw HTML must be left out by default: %s", safe);
+  cr_expect_not_null(strstr(raw, "<span class=\"x\">Bob</span>"), "%s", raw);
+  cr_expect_eq(count(raw, "<mark"), 1);
+  free(safe);
+  free(raw);
+}

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Incremental builds on a copy of sample-site: a warm build takes every
+# article from SITE/.nutgraf/cache.db, editing one article tags one again,
+# touching a rule file tags them all, and the output is always the same as
+# a --force build's; --json prints the summary as one object on stdout.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+site=$TMP/site
+cp -R "$ROOT/sample-site" "$site" || exit 1
+rm -rf "$site/public-content" "$site/.nutgraf"
+n=$(find "$site/content" -name '.*' -prune -o -type f -name '*.md' ! -name '_*' -print | wc -l)
+
+# field NAME FILE: a number from the --json summary.
+field() {
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[2]))[sys.argv[1]])' "$1" "$2"
+}
+
+# same_as_force WHAT: the output tree equals a --force build's of a copy.
+same_as_force() {
+  rm -rf "$TMP/ref"
+  cp -R "$site" "$TMP/ref"
+  rm -rf "$TMP/ref/public-content"
+  "$NUTGRAF" build "$TMP/ref" --force --quiet 2>/dev/null
+  $CHECK same-tree "$TMP/ref/public-content" "$site/public-content" >"$TMP/diff" ||
+    fail "$1: output differs from a --force build: $(head -n 5 "$TMP/diff")"
+}
+
+"$NUTGRAF" build "$site" --json >"$TMP/j1" 2>"$TMP/e1"
+expect_status 0 $? "cold build"
+[ "$(field cached "$TMP/j1")" -eq 0 ] || fail "cold build: cached $(field cached "$TMP/j1")"
+[ "$(field tagged "$TMP/j1")" -eq "$n" ] || fail "cold build: tagged $(field tagged "$TMP/j1"), expected $n"
+[ -f "$site/.nutgraf/cache.db" ] || fail "no cache written"
+
+"$NUTGRAF" build "$site" >"$TMP/o2" 2>"$TMP/e2"
+expect_status 0 $? "warm build"
+expect_grep "$TMP/e2" "$n from cache" "warm build summary"
+expect_grep "$TMP/e2" "0 files written" "warm build summary"
+
+# One article edited: one tagged again, the rest from the cache.
+one=$(find "$site/content" -name '*.md' ! -name '_*' | sort | head -n 1)
+printf '\nThe mayor of Riverton said more.\n' >>"$one"
+"$NUTGRAF" build "$site" --json >"$TMP/j3" 2>"$TMP/e3"
+expect_status 0 $? "build after one edit"
+[ "$(field cached "$TMP/j3")" -eq $((n - 1)) ] || fail "one edit: cached $(field cached "$TMP/j3"), expected $((n - 1))"
+same_as_force "one edit"
+
+# A rule file touched (content changed): every article tagged again.
+rule=$(find "$site/rules" -name '*.lua' | head -n 1)
+printf '\n-- edited\n' >>"$rule"
+"$NUTGRAF" build "$site" --json >"$TMP/j4" 2>"$TMP/e4"
+[ "$(field cached "$TMP/j4")" -eq 0 ] || fail "rule edit: cached $(field cached "$TMP/j4"), expected 0"
+same_as_force "rule edit"
+# Only the mtime: nothing to tag again.
+touch "$rule"
+"$NUTGRAF" build "$site" --json >"$TMP/j5" 2>"$TMP/e5"
+[ "$(field cached "$TMP/j5")" -eq "$n" ] || fail "rule touched: cached $(field cached "$TMP/j5"), expected $n"
+
+# --force ignores the cache and changes nothing.
+"$NUTGRAF" build "$site" --force --json >"$TMP/j6" 2>"$TMP/e6"
+[ "$(field cached "$TMP/j6")" -eq 0 ] || fail "--force: cached $(field cached "$TMP/j6")"
+[ "$(field written "$TMP/j6")" -eq 0 ] || fail "--force: wrote $(field written "$TMP/j6") files"
+
+# A damaged cache: one warning line, rebuilt, same output.
+head -c 5000 /dev/urandom >"$site/.nutgraf/cache.db"
+rm -f "$site/.nutgraf/cache.db-wal" "$site/.nutgraf/cache.db-shm"
+"$NUTGRAF" build "$site" --quiet >"$TMP/o7" 2>"$TMP/e7"
+expect_status 0 $? "build with a damaged cache"
+[ "$(grep -c '^warning: .*cache' "$TMP/e7")" -eq 1 ] || fail "damaged cache: expected one warning line, got: $(cat "$TMP/e7")"
+same_as_force "damaged cache"
+"$NUTGRAF" build "$site" --json >"$TMP/j8" 2>"$TMP/e8"
+[ "$(field cached "$TMP/j8")" -eq "$n" ] || fail "after rebuild: cached $(field cached "$TMP/j8")"
+[ -s "$TMP/e8" ] && fail "after rebuild: stderr: $(cat "$TMP/e8")"
+
+# --jobs: 1 and 2 threads build the same bytes.
+cp -R "$site" "$TMP/j1site"
+rm -rf "$TMP/j1site/public-content" "$site/public-content"
+"$NUTGRAF" build "$site" --force --jobs 2 --quiet
+"$NUTGRAF" build "$TMP/j1site" --force --jobs 1 --quiet
+$CHECK same-tree "$TMP/j1site/public-content" "$site/public-content" >"$TMP/diff" ||
+  fail "--jobs 1 and --jobs 2 differ: $(head -n 5 "$TMP/diff")"
+"$NUTGRAF" build "$site" --jobs 0 >/dev/null 2>&1
+expect_status 2 $? "--jobs 0"
+finish
