@@ -24,7 +24,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SOVER   := 0
 VERSION := $(shell sed -n 's/^#define NG_VERSION_STRING "\(.*\)"/\1/p' plugin/include/nutgraf.h)
 
-.PHONY: all deps check-deps demo check unit lint e2e asan bench fuzz eval install clean format
+.PHONY: all deps check-deps demo check suite unit lint e2e asan bench fuzz eval install clean format
 
 all: deps $(BUILD)/nutgraf $(BUILD)/libnutgraf.a $(BUILD)/libnutgraf.so
 
@@ -61,7 +61,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnutgraf.a
 demo: all
 	$(BUILD)/nutgraf build sample-site
 
-check: check-deps all $(UNIT_BIN)
+# The whole suite, then the whole suite again under ASan + UBSan (so CI,
+# which runs make check, runs both).
+check: check-deps
+	$(MAKE) suite
+	$(MAKE) asan
+
+suite: all $(UNIT_BIN)
 	@tools/run-tests.sh $(BUILD)
 
 unit: all $(UNIT_BIN)
@@ -73,10 +79,10 @@ eval: all
 lint:
 	luacheck --quiet --config .luacheckrc lua sample-site/rules tests/e2e/rules
 
-asan:
+asan: check-deps
 	$(MAKE) BUILD=build/asan CC=clang \
 	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
-	  LDFLAGS='-fsanitize=address,undefined' check
+	  LDFLAGS='-fsanitize=address,undefined' suite
 
 # Site builds at 10k and 100k articles (BENCH_SIZES="10000 100000"): cmark
 # floor, cold/warm/one-changed builds, related stage, Hugo. See bench/run.sh.

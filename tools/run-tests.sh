@@ -10,7 +10,8 @@ failed=""
 run() {
   name=$1
   shift
-  if "$@" >"$build/test-$name.log" 2>&1; then
+  # A hung test fails after 10 minutes instead of stalling CI.
+  if timeout 600 "$@" >"$build/test-$name.log" 2>&1; then
     pass=$((pass + 1))
     printf 'ok   %s\n' "$name"
   else

@@ -1120,6 +1120,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   if (need_related && rep.tagged)
     related = relate(&cfg, &es, recs, jobs, diag, ud);
 
+  /* Temp files of a build that was killed before its renames. */
+  ng_remove_stale_temps(in_place ? cfg.content_dir : cfg.output_dir);
   XXH3_state_t *lst = XXH3_createState();
   if (!lst) {
     ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");

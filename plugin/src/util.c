@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,7 +251,7 @@ int ng_write_file_atomic(const char *path, const char *data, size_t len, int *ch
     free(dir);
   }
   size_t plen = strlen(path);
-  char *tmp = ng_malloc(plen + 32);
+  char *tmp = ng_malloc(plen + 48);
   if (!tmp) {
     ng_error_set(err, NG_ERR_NOMEM, path, 0, 0, "out of memory");
     return -1;
@@ -257,7 +259,9 @@ int ng_write_file_atomic(const char *path, const char *data, size_t len, int *ch
   /* Hidden temp name in the same directory, so rename(2) is atomic. */
   const char *base = slash ? slash + 1 : path;
   int dirlen = (int)(base - path);
-  snprintf(tmp, plen + 32, "%.*s.%s.ng-XXXXXX", dirlen, path, base);
+  /* The writer's pid is in the name, so a later build can tell a temp file
+   * left by a killed build from one a concurrent build is about to rename. */
+  snprintf(tmp, plen + 48, "%.*s.%s.%ld.ng-XXXXXX", dirlen, path, base, (long)getpid());
   int fd = mkstemp(tmp);
   if (fd < 0) {
     ng_error_set(err, NG_ERR_IO, path, 0, 0, "cannot create temp file: %s", strerror(errno));
@@ -338,6 +342,22 @@ static int is_temp_name(const char *n) {
   return tail > n + 1;
 }
 
+/* Is the process that wrote temp file `n` (".NAME.PID.ng-XXXXXX") still
+ * running? Names without a pid count as alive for an hour. */
+static int writer_alive(const char *n, const struct stat *st) {
+  size_t len = strlen(n);
+  const char *end = n + len - 10; /* at ".ng-" */
+  const char *p = end;
+  while (p > n && p[-1] >= '0' && p[-1] <= '9')
+    p--;
+  if (p < end && p > n && p[-1] == '.') {
+    long pid = strtol(p, NULL, 10);
+    if (pid > 0)
+      return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+  }
+  return time(NULL) - st->st_mtime < 3600;
+}
+
 long ng_remove_stale_temps(const char *dir) {
   DIR *d = opendir(dir);
   if (!d)
@@ -357,7 +377,8 @@ long ng_remove_stale_temps(const char *dir) {
       long n = ng_remove_stale_temps(p);
       if (n > 0)
         removed += n;
-    } else if (S_ISREG(st.st_mode) && is_temp_name(de->d_name) && unlink(p) == 0)
+    } else if (S_ISREG(st.st_mode) && is_temp_name(de->d_name) &&
+               !writer_alive(de->d_name, &st) && unlink(p) == 0)
       removed++;
     free(p);
   }

@@ -130,17 +130,26 @@ Test(safety, without_in_place_sources_are_never_written) {
 
 Test(safety, stale_temp_files_are_removed) {
   make_site();
-  put("out/x/.page.md.ng-AbC123", "half");
-  put("out/.index.md.ng-zzzzzz", "half");
+  /* Temp names carry the writer's pid: 2147483646 is no running process,
+   * our own pid is a live (concurrent) writer whose file must stay. */
+  char live[128];
+  snprintf(live, sizeof live, "out/.live.md.%ld.ng-AbC123", (long)getpid());
+  put("out/x/.page.md.2147483646.ng-AbC123", "half");
+  put("out/.index.md.2147483646.ng-zzzzzz", "half");
+  put(live, "a concurrent build is about to rename this");
+  put("out/.nopid.md.ng-AbC123", "no pid, recent: could be anyone's");
   put("out/x/.page.md.ng-keep", "not ours: 4 characters");
   put("out/x/page.md.ng-AbC123", "not hidden: not ours");
-  put("out/.hidden/.page.md.ng-AbC123", "in a hidden directory: left alone");
+  put("out/.hidden/.page.md.2147483646.ng-AbC123", "in a hidden directory: left alone");
   char *out = ng_path_join(site, "out");
   cr_assert_eq(ng_remove_stale_temps(out), 2);
   cr_assert_eq(ng_remove_stale_temps(out), 0);
   char *keep = ng_path_join(site, "out/x/.page.md.ng-keep");
   cr_assert_eq(access(keep, F_OK), 0);
   free(keep);
+  char *lv = ng_path_join(site, live);
+  cr_assert_eq(access(lv, F_OK), 0);
+  free(lv);
   cr_assert_eq(ng_remove_stale_temps("/nonexistent/nutgraf"), -1);
   free(out);
   remove_site();
