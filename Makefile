@@ -77,7 +77,7 @@ eval: all
 	python3 tools/eval.py --nutgraf $(BUILD)/nutgraf
 
 lint:
-	luacheck --quiet --config .luacheckrc lua sample-site/rules tests/e2e/rules
+	luacheck --quiet --config .luacheckrc lua sample-site/rules tests/e2e/rules tests/e2e/fixtures/patterns
 
 asan: check-deps
 	$(MAKE) BUILD=build/asan CC=clang \

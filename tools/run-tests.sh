@@ -25,7 +25,7 @@ for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
   run "$(basename "$t")" "$t" --jobs 1
 done
-run luacheck luacheck --quiet --config .luacheckrc lua sample-site/rules tests/e2e/rules
+run luacheck luacheck --quiet --config .luacheckrc lua sample-site/rules tests/e2e/rules tests/e2e/fixtures/patterns
 for t in tests/e2e/test_*.sh; do
   [ -f "$t" ] || continue
   run "e2e-$(basename "$t" .sh)" env NUTGRAF="$build/nutgraf" BUILD="$build" sh "$t"

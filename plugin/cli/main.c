@@ -6,12 +6,12 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cli.h"
 #include "config.h"
 #include "nutgraf.h"
 #include "output.h"
 #include "rules.h"
 #include "util.h"
-#include "cli.h"
 
 const char ng_cli_usage[] =
     "usage: nutgraf <command> [options]\n"

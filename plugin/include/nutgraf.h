@@ -94,9 +94,9 @@ typedef struct ng_tagger ng_tagger;
 typedef struct ng_tags ng_tags;
 
 typedef struct ng_engine_options {
-  const char *lua_dir;           /* nutgraf's lua/ directory; NULL = find it */
+  const char *lua_dir;              /* nutgraf's lua/ directory; NULL = find it */
   unsigned long instruction_budget; /* per article, all rules; 0 = default */
-  size_t memory_limit;           /* bytes per article over the rules' baseline; 0 = default */
+  size_t memory_limit;              /* bytes per article over the rules' baseline; 0 = default */
 } ng_engine_options;
 
 /* An engine holds the rules and their data, read-only once built. */
@@ -162,14 +162,14 @@ enum {
 #define NG_BUILD_JOBS_OF(flags) (((flags) >> 16) & 0xff)
 
 typedef struct ng_build_report {
-  size_t articles; /* articles found */
-  size_t tagged;   /* articles tagged (now, or by an earlier build: cached) */
-  size_t written;  /* output files (re)written */
-  size_t unchanged;/* output files left as they were */
-  size_t errors;   /* articles or files that failed */
+  size_t articles;  /* articles found */
+  size_t tagged;    /* articles tagged (now, or by an earlier build: cached) */
+  size_t written;   /* output files (re)written */
+  size_t unchanged; /* output files left as they were */
+  size_t errors;    /* articles or files that failed */
   double seconds;
-  size_t cached;   /* of the tagged articles, those taken from the build cache */
-  size_t removed;  /* outputs removed because their source is gone */
+  size_t cached;  /* of the tagged articles, those taken from the build cache */
+  size_t removed; /* outputs removed because their source is gone */
 } ng_build_report;
 
 /* Called once per problem; the build goes on with the other articles. */

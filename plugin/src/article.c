@@ -221,8 +221,8 @@ static int build_text(ng_article *a, const char *title_src, size_t title_start, 
     }
     if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_PARAGRAPH && t != CMARK_NODE_HEADING))
       continue;
-    size_t begin = pos_to_off(&ls, a->len, cmark_node_get_start_line(n),
-                              cmark_node_get_start_column(n));
+    size_t begin =
+        pos_to_off(&ls, a->len, cmark_node_get_start_line(n), cmark_node_get_start_column(n));
     int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
     size_t bound = el > 0 ? pos_to_off(&ls, a->len, el, ec > 0 ? ec : 1) + 1 : a->len;
     if (bound > a->len)
@@ -305,8 +305,8 @@ ng_article *ng_article_parse_ex(const char *path, const char *data, size_t len,
   if (!a->path || !a->data)
     goto oom;
   a->len = len;
-  if (only_space(data, len) || (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) &&
-                                only_space(data + 3, len - 3))) {
+  if (only_space(data, len) ||
+      (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) && only_space(data + 3, len - 3))) {
     ng_error_set(err, NG_ERR_EMPTY, name, 1, 1, "empty article: the file has no content");
     goto fail;
   }
@@ -326,8 +326,8 @@ ng_article *ng_article_parse_ex(const char *path, const char *data, size_t len,
   if (a->fm.present) {
     ng_yaml_opts yo = {name, a->fm.yaml_line, a->fm.yaml_start,
                        lim && lim->max_yaml_nodes ? lim->max_yaml_nodes : 0, 0};
-    a->meta = ng_yaml_parse(a->data + a->fm.yaml_start, a->fm.yaml_end - a->fm.yaml_start, &yo,
-                            err);
+    a->meta =
+        ng_yaml_parse(a->data + a->fm.yaml_start, a->fm.yaml_end - a->fm.yaml_start, &yo, err);
     if (!a->meta)
       goto fail;
     if (a->meta->kind != NG_Y_MAP) {
@@ -349,12 +349,12 @@ ng_article *ng_article_parse_ex(const char *path, const char *data, size_t len,
       goto oom;
   }
   if (only_space(a->data + a->fm.body_start, len - a->fm.body_start)) {
-    error_at(err, NG_ERR_EMPTY, a, a->fm.body_start,
-             "article has front matter but no body text", NULL);
+    error_at(err, NG_ERR_EMPTY, a, a->fm.body_start, "article has front matter but no body text",
+             NULL);
     goto fail;
   }
-  a->doc = cmark_parse_document(a->data + a->fm.body_start, len - a->fm.body_start,
-                                CMARK_OPT_SOURCEPOS);
+  a->doc =
+      cmark_parse_document(a->data + a->fm.body_start, len - a->fm.body_start, CMARK_OPT_SOURCEPOS);
   if (!a->doc)
     goto oom;
   if (build_text(a, NULL, tstart, tend) < 0)

@@ -14,17 +14,17 @@
 #include "ytree.h"
 
 typedef enum ng_block_kind {
-  NG_BLOCK_TITLE,     /* the front matter title (or the first H1 when none) */
+  NG_BLOCK_TITLE, /* the front matter title (or the first H1 when none) */
   NG_BLOCK_HEADING,
-  NG_BLOCK_PARAGRAPH  /* paragraphs, including those in lists and quotes */
+  NG_BLOCK_PARAGRAPH /* paragraphs, including those in lists and quotes */
 } ng_block_kind;
 
 typedef struct ng_block {
   uint32_t start, end; /* range in the plain text */
   ng_block_kind kind;
-  int level;           /* heading level; 0 otherwise */
+  int level; /* heading level; 0 otherwise */
   int in_list, in_quote;
-  cmark_node *node;    /* NULL for a front matter title */
+  cmark_node *node; /* NULL for a front matter title */
 } ng_block;
 
 /* Limits applied while parsing; zero fields take the defaults below. */

@@ -17,8 +17,8 @@
 static const char *const KEY_NAMES[NG_KEY_COUNT + 1] = {
     "people", "organizations", "places", "topics", "related", "nutgraf", NULL};
 
-static const char *const TOP_KEYS[] = {"content", "output", "rules",   "default_rules",
-                                       "keys",    "limits", "related", "preview", NULL};
+static const char *const TOP_KEYS[] = {
+    "content", "output", "rules", "default_rules", "keys", "limits", "related", "preview", NULL};
 static const char *const PREVIEW_KEYS[] = {"raw_html", NULL};
 static const char *const LIMIT_KEYS[] = {"max_article_bytes", "instruction_budget", "memory_limit",
                                          NULL};

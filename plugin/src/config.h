@@ -19,28 +19,28 @@ typedef enum ng_key {
 } ng_key;
 
 typedef struct ng_config {
-  char *site_dir;     /* as given */
-  char *path;         /* SITE/nutgraf.yaml (may not exist: defaults) */
-  char *content_dir;  /* absolute or site-relative joined path */
-  char *output_dir;   /* joined path; default SITE/public-content */
-  char **rules;       /* rule files/dirs, joined with site dir; NULL-terminated */
+  char *site_dir;    /* as given */
+  char *path;        /* SITE/nutgraf.yaml (may not exist: defaults) */
+  char *content_dir; /* absolute or site-relative joined path */
+  char *output_dir;  /* joined path; default SITE/public-content */
+  char **rules;      /* rule files/dirs, joined with site dir; NULL-terminated */
   size_t nrules;
-  int default_rules;  /* include nutgraf's default rules first (default 1) */
+  int default_rules; /* include nutgraf's default rules first (default 1) */
   /* Managed key names; NULL = not written. Defaults: people, organizations,
    * places, topics, related, nutgraf. */
   char *keys[NG_KEY_COUNT];
-  size_t max_article_bytes;        /* default 16 MiB */
-  unsigned long instruction_budget;/* per article; default 50,000,000 */
-  size_t memory_limit;             /* per article; default 64 MiB */
+  size_t max_article_bytes;         /* default 16 MiB */
+  unsigned long instruction_budget; /* per article; default 50,000,000 */
+  size_t memory_limit;              /* per article; default 64 MiB */
   /* Related stories (used once that stage exists). */
-  size_t related_count;            /* default 5 */
-  double related_min_score;        /* default 0.05 */
-  double related_half_life_days;   /* default 365 */
+  size_t related_count;          /* default 5 */
+  double related_min_score;      /* default 0.05 */
+  double related_half_life_days; /* default 365 */
   double related_weight_entities, related_weight_topics, related_weight_terms;
-  double related_section_boost;    /* default 0 */
-  double related_df_cap;           /* default 0.05: tags in more docs are cut */
-  int preview_raw_html;            /* preview.raw_html: keep articles' raw HTML (default 0) */
-  char *url_pattern;               /* default "/:section/:slug/" */
+  double related_section_boost; /* default 0 */
+  double related_df_cap;        /* default 0.05: tags in more docs are cut */
+  int preview_raw_html;         /* preview.raw_html: keep articles' raw HTML (default 0) */
+  char *url_pattern;            /* default "/:section/:slug/" */
 } ng_config;
 
 /* Load SITE/nutgraf.yaml (a missing, empty or null file gives defaults).

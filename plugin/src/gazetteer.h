@@ -39,16 +39,16 @@ ng_gazetteer *ng_gazetteer_load(const char *path, int flags, const char *default
  * first added wins in scans and lookups. canonical NULL or "" means the
  * surface; type and kind NULL mean "". Returns 0, or -1 on OOM or when the
  * surface is not valid UTF-8 or has no tokens. */
-int ng_gazetteer_add(ng_gazetteer *g, const char *surface, const char *canonical,
-                     const char *type, const char *kind);
+int ng_gazetteer_add(ng_gazetteer *g, const char *surface, const char *canonical, const char *type,
+                     const char *kind);
 size_t ng_gazetteer_size(const ng_gazetteer *g);
 /* Exact lookup of a surface (tokenized and matched like a scan). NULL if absent. */
 const ng_gaz_entry *ng_gazetteer_lookup(const ng_gazetteer *g, const char *s, size_t len);
 /* Scan text with its tokens: leftmost-longest, non-overlapping matches that
  * begin and end on token boundaries. Sets *out (caller frees; NULL when 0)
  * and returns the count, or (size_t)-1 on OOM. */
-size_t ng_gazetteer_scan(const ng_gazetteer *g, const char *text, size_t len,
-                         const ng_token *toks, size_t ntok, ng_gaz_match **out);
+size_t ng_gazetteer_scan(const ng_gazetteer *g, const char *text, size_t len, const ng_token *toks,
+                         size_t ntok, ng_gaz_match **out);
 void ng_gazetteer_free(ng_gazetteer *g);
 
 #endif

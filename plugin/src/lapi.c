@@ -4,10 +4,12 @@
  * Positions rules see are 1-based and inclusive, in `a.text`, exactly as
  * string.find returns them; nutgraf maps them to file bytes. Every function
  * checks its arguments (luaL_check*) and raises on misuse; rules.c catches. */
+#include <ctype.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rules.h"
 #include "util.h"
@@ -237,8 +239,8 @@ static int a_nodes(lua_State *L) {
     lua_createtable(L, 0, 8);
     lua_pushstring(L, node_type_name(node));
     lua_setfield(L, -2, "type");
-    set_int(L, "line", cmark_node_get_start_line(node) +
-                           (a->fm.present ? 0 : 0)); /* body line; see docs */
+    set_int(L, "line",
+            cmark_node_get_start_line(node) + (a->fm.present ? 0 : 0)); /* body line; see docs */
     const char *lit = cmark_node_get_literal(node);
     if (lit) {
       lua_pushstring(L, lit);
@@ -279,8 +281,8 @@ static int spec_span(lua_State *L, int spec, const ng_article *a, uint32_t *s, u
       return luaL_error(L, "tag_entity: i and j must both be integers (positions in a.text)");
     lua_Integer i = lua_tointeger(L, -2), j = lua_tointeger(L, -1);
     if (i < 1 || j < i || (size_t)j > a->text_len)
-      return luaL_error(L, "tag_entity: span i=%d, j=%d is outside a.text (1..%d)", (int)i,
-                        (int)j, (int)a->text_len);
+      return luaL_error(L, "tag_entity: span i=%d, j=%d is outside a.text (1..%d)", (int)i, (int)j,
+                        (int)a->text_len);
     *s = (uint32_t)(i - 1);
     *e = (uint32_t)j;
   }
@@ -478,8 +480,7 @@ static int a_add_alias(lua_State *L) {
 static int a_span(lua_State *L) {
   larticle *la = check_article(L, 1);
   lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
-  luaL_argcheck(L, i >= 1 && j >= i - 1 && (size_t)j <= la->a->text_len, 2,
-                "span outside a.text");
+  luaL_argcheck(L, i >= 1 && j >= i - 1 && (size_t)j <= la->a->text_len, 2, "span outside a.text");
   size_t fs, fe;
   ng_article_span(la->a, (uint32_t)(i - 1), (uint32_t)j, &fs, &fe);
   lua_pushinteger(L, (lua_Integer)fs);
@@ -852,9 +853,12 @@ void ng_lapi_open(lua_State *L) {
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
 
-  static const luaL_Reg fns[] = {{"gazetteer", l_gazetteer}, {"fold", l_fold},
-                                 {"tokens", l_tokens},       {"read_lines", l_read_lines},
-                                 {"read_tsv", l_read_tsv},   {"words", l_words},
+  static const luaL_Reg fns[] = {{"gazetteer", l_gazetteer},
+                                 {"fold", l_fold},
+                                 {"tokens", l_tokens},
+                                 {"read_lines", l_read_lines},
+                                 {"read_tsv", l_read_tsv},
+                                 {"words", l_words},
                                  {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
   lua_pushstring(L, NG_VERSION_STRING);
@@ -963,13 +967,350 @@ static void check_cost(lua_State *L, size_t subject, const char *pat, size_t ple
                pat, k, (int)subject);
 }
 
+/* Lua's matcher runs in C, where the count hook never fires: one
+ * unanchored repetition on a long subject ("%a+b" on 100 kB) backtracks for
+ * minutes. On long subjects the search loop is run here instead, one
+ * anchored attempt per start position, and the time spent is charged to the
+ * instruction budget (one instruction per 10 ns), so a runaway match ends as
+ * the usual budget error. Results are those of Lua's own functions: each
+ * attempt and the final captures come from the original find/match. */
+#define STEP_MIN_SUBJECT 16384
+#define NS_PER_UNIT 10
+
+/* What the pattern's first item can match, to skip start positions that
+ * cannot begin a match without a call: a literal byte or a %-class. */
+typedef struct first_item {
+  int kind; /* 0: anything (no skipping), 1: literal byte c, 2: class %c */
+  unsigned char c;
+} first_item;
+
+static void first_of(const char *p, size_t n, first_item *f) {
+  size_t i = 0;
+  f->kind = 0;
+  while (i + 1 < n && p[i] == '(' && p[i + 1] == ')')
+    i += 2; /* position captures match nothing */
+  if (i >= n)
+    return;
+  size_t w = 1;
+  unsigned char c = (unsigned char)p[i];
+  if (c == '%' && i + 1 < n) {
+    unsigned char k = (unsigned char)p[i + 1];
+    if (k == 'b' || k == 'f')
+      return;
+    f->kind = isalpha(k) ? 2 : 1;
+    f->c = k;
+    w = 2;
+  } else if (strchr("^$([.", c))
+    return;
+  else {
+    f->kind = 1;
+    f->c = c;
+  }
+  if (i + w < n && strchr("*-?", p[i + w]))
+    f->kind = 0; /* the item may match nothing */
+}
+
+static int class_has(int ch, int cl) {
+  int r;
+  switch (tolower(cl)) {
+  case 'a':
+    r = isalpha(ch);
+    break;
+  case 'c':
+    r = iscntrl(ch);
+    break;
+  case 'd':
+    r = isdigit(ch);
+    break;
+  case 'g':
+    r = isgraph(ch);
+    break;
+  case 'l':
+    r = islower(ch);
+    break;
+  case 'p':
+    r = ispunct(ch);
+    break;
+  case 's':
+    r = isspace(ch);
+    break;
+  case 'u':
+    r = isupper(ch);
+    break;
+  case 'w':
+    r = isalnum(ch);
+    break;
+  case 'x':
+    r = isxdigit(ch);
+    break;
+  default:
+    return cl == ch;
+  }
+  return isupper(cl) ? !r : r != 0;
+}
+
+/* The next start position >= i where the first item can match (len + 1
+ * when none: only an empty match could start there, and it cannot). */
+static lua_Integer next_start(const char *s, size_t len, lua_Integer i, const first_item *f) {
+  if (f->kind == 0)
+    return i;
+  if (f->kind == 1) {
+    const char *hit = i <= (lua_Integer)len ? memchr(s + i - 1, f->c, len - (size_t)i + 1) : NULL;
+    return hit ? (lua_Integer)(hit - s) + 1 : (lua_Integer)len + 2;
+  }
+  while (i <= (lua_Integer)len && !class_has((unsigned char)s[i - 1], f->c))
+    i++;
+  return i <= (lua_Integer)len ? i : (lua_Integer)len + 2;
+}
+
+enum { K_FIND, K_MATCH, K_GMATCH, K_GSUB };
+
+static int has_repetition(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '%') {
+      i++;
+      continue;
+    }
+    if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?')
+      return 1;
+  }
+  return 0;
+}
+
+typedef struct stepper {
+  struct timespec t0;
+  unsigned n;
+} stepper;
+
+static void step_start(stepper *st) {
+  clock_gettime(CLOCK_MONOTONIC, &st->t0);
+  st->n = 0;
+}
+
+static void step_charge(lua_State *L, stepper *st, int force) {
+  if (!force && ++st->n % 64)
+    return;
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  long long ns =
+      (long long)(t1.tv_sec - st->t0.tv_sec) * 1000000000LL + (t1.tv_nsec - st->t0.tv_nsec);
+  st->t0 = t1;
+  if (ns > 0)
+    ng_rules_charge(L, (unsigned long)(ns / NS_PER_UNIT));
+}
+
+/* Anchored attempt at 1-based position i with the original find (fn index
+ * `find`): the inclusive end, or -1 when there is no match at i. */
+static lua_Integer try_at(lua_State *L, int find, int s, int ap, lua_Integer i) {
+  lua_pushvalue(L, find);
+  lua_pushvalue(L, s);
+  lua_pushvalue(L, ap);
+  lua_pushinteger(L, i);
+  lua_call(L, 3, 2);
+  lua_Integer e = lua_isnil(L, -2) ? -1 : lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  return e;
+}
+
+/* Push the results of original fn(s, ap, i); returns how many. */
+static int call_at(lua_State *L, int fn, int s, int ap, lua_Integer i) {
+  int top = lua_gettop(L);
+  lua_pushvalue(L, fn);
+  lua_pushvalue(L, s);
+  lua_pushvalue(L, ap);
+  lua_pushinteger(L, i);
+  lua_call(L, 3, LUA_MULTRET);
+  return lua_gettop(L) - top;
+}
+
+static lua_Integer start_pos(lua_Integer init, size_t len) {
+  if (init < 0)
+    init = (lua_Integer)len + init + 1;
+  return init < 1 ? 1 : init;
+}
+
+static int gmatch_step(lua_State *L) {
+  /* upvalues: 1 s, 2 anchored pattern, 3 find, 4 match, 5 position, 6 last end */
+  size_t len;
+  lua_tolstring(L, lua_upvalueindex(1), &len);
+  lua_Integer pos = lua_tointeger(L, lua_upvalueindex(5));
+  lua_Integer last = lua_tointeger(L, lua_upvalueindex(6));
+  const char *s = lua_tostring(L, lua_upvalueindex(1));
+  first_item fi;
+  size_t apl;
+  const char *ap = lua_tolstring(L, lua_upvalueindex(2), &apl);
+  first_of(ap + 1, apl - 1, &fi); /* past the '^' we added */
+  stepper st;
+  step_start(&st);
+  for (lua_Integer i = pos; (i = next_start(s, len, i, &fi)) <= (lua_Integer)len + 1; i++) {
+    step_charge(L, &st, 0);
+    lua_Integer e = try_at(L, lua_upvalueindex(3), lua_upvalueindex(1), lua_upvalueindex(2), i);
+    if (e >= 0 && e + 1 != last) {
+      lua_pushinteger(L, e + 1);
+      lua_copy(L, -1, lua_upvalueindex(5));
+      lua_replace(L, lua_upvalueindex(6));
+      step_charge(L, &st, 1);
+      return call_at(L, lua_upvalueindex(4), lua_upvalueindex(1), lua_upvalueindex(2), i);
+    }
+  }
+  step_charge(L, &st, 1);
+  lua_pushinteger(L, (lua_Integer)len + 2);
+  lua_replace(L, lua_upvalueindex(5));
+  return 0;
+}
+
+/* Replace the captures on the stack top (ncap of them; whole = the matched
+ * text) by the replacement string string.gsub would use. */
+static void replacement(lua_State *L, int repl, int ncap, const char *whole, size_t wlen) {
+  int first = lua_gettop(L) - ncap + 1;
+  int tr = lua_type(L, repl);
+  if (tr == LUA_TSTRING || tr == LUA_TNUMBER) {
+    size_t rl;
+    const char *r = lua_tolstring(L, repl, &rl);
+    luaL_Buffer rb;
+    luaL_buffinit(L, &rb);
+    for (size_t k = 0; k < rl; k++) {
+      if (r[k] != '%') {
+        luaL_addchar(&rb, r[k]);
+        continue;
+      }
+      k++;
+      if (k < rl && r[k] == '%')
+        luaL_addchar(&rb, '%');
+      else if (k < rl && r[k] >= '0' && r[k] <= '9') {
+        int d = r[k] - '0';
+        if (d == 0 || (d == 1 && ncap == 0))
+          luaL_addlstring(&rb, whole, wlen);
+        else if (d <= ncap) {
+          lua_pushvalue(L, first + d - 1);
+          luaL_tolstring(L, -1, NULL);
+          lua_remove(L, -2);
+          luaL_addvalue(&rb);
+        } else
+          luaL_error(L, "invalid capture index %%%d in replacement string", d);
+      } else
+        luaL_error(L, "invalid use of '%%' in replacement string");
+    }
+    luaL_pushresult(&rb);
+  } else {
+    if (ncap == 0) {
+      lua_pushlstring(L, whole, wlen);
+      ncap = 1;
+    }
+    if (tr == LUA_TTABLE) {
+      lua_pushvalue(L, first);
+      lua_gettable(L, repl);
+    } else {
+      lua_pushvalue(L, repl);
+      lua_insert(L, first);
+      lua_call(L, ncap, 1);
+      first = lua_gettop(L);
+    }
+    if (!lua_toboolean(L, -1)) {
+      lua_pop(L, 1);
+      lua_pushlstring(L, whole, wlen);
+    } else if (!lua_isstring(L, -1))
+      luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
+    else
+      lua_tostring(L, -1); /* numbers become strings, as gsub does */
+  }
+  lua_copy(L, -1, first);
+  lua_settop(L, first);
+}
+
+static int stepped(lua_State *L, int kind, const char *s, size_t len) {
+  /* Stack: 1 s, 2 p, 3 init/repl, 4 max; the anchored pattern goes at 5. */
+  lua_settop(L, 4);
+  int top = 4;
+  lua_pushliteral(L, "^");
+  lua_pushvalue(L, 2);
+  lua_concat(L, 2);
+  int ap = top + 1, find = lua_upvalueindex(2), match = lua_upvalueindex(3);
+  first_item fi;
+  first_of(lua_tostring(L, 2), lua_rawlen(L, 2), &fi);
+  stepper st;
+  step_start(&st);
+  if (kind == K_FIND || kind == K_MATCH) {
+    lua_Integer i = start_pos(luaL_optinteger(L, 3, 1), len);
+    for (; (i = next_start(s, len, i, &fi)) <= (lua_Integer)len + 1; i++) {
+      step_charge(L, &st, 0);
+      if (try_at(L, find, 1, ap, i) >= 0) {
+        step_charge(L, &st, 1);
+        return call_at(L, kind == K_FIND ? find : match, 1, ap, i);
+      }
+    }
+    step_charge(L, &st, 1);
+    lua_pushnil(L);
+    return 1;
+  }
+  if (kind == K_GMATCH) {
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, ap);
+    lua_pushvalue(L, find);
+    lua_pushvalue(L, match);
+    lua_pushinteger(L, start_pos(luaL_optinteger(L, 3, 1), len));
+    lua_pushinteger(L, -1);
+    lua_pushcclosure(L, gmatch_step, 6);
+    return 1;
+  }
+  /* gsub */
+  int repl = 3;
+  int tr = lua_type(L, repl);
+  luaL_argexpected(
+      L, tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION || tr == LUA_TTABLE, 3,
+      "string/function/table");
+  lua_Integer max_n = luaL_optinteger(L, 4, (lua_Integer)len + 1);
+  lua_Integer n = 0, src = 1, last = -1, plain_from = 1, np = 0;
+  lua_newtable(L); /* the pieces of the result, concatenated at the end */
+  int parts = lua_gettop(L);
+  while (n < max_n) {
+    step_charge(L, &st, 0);
+    lua_Integer e = try_at(L, find, 1, ap, src);
+    if (e >= 0 && e + 1 != last) {
+      n++;
+      if (src > plain_from) {
+        lua_pushlstring(L, s + plain_from - 1, (size_t)(src - plain_from));
+        lua_rawseti(L, parts, ++np);
+      }
+      /* match gives the captures, or the whole match when there are none:
+       * either is what gsub hands to a function, a table or %1 */
+      int ncap = call_at(L, match, 1, ap, src);
+      replacement(L, repl, ncap, s + src - 1, (size_t)(e - src + 1));
+      lua_rawseti(L, parts, ++np);
+      src = last = plain_from = e + 1;
+    } else if (src <= (lua_Integer)len) {
+      lua_Integer nx = next_start(s, len, src + 1, &fi);
+      src = nx <= (lua_Integer)len ? nx : (lua_Integer)len + 1;
+    } else
+      break;
+  }
+  if (plain_from <= (lua_Integer)len) {
+    lua_pushlstring(L, s + plain_from - 1, len - (size_t)plain_from + 1);
+    lua_rawseti(L, parts, ++np);
+  }
+  step_charge(L, &st, 1);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (lua_Integer k = 1; k <= np; k++) {
+    lua_rawgeti(L, parts, k);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  lua_pushinteger(L, n);
+  return 2;
+}
+
 static int guarded(lua_State *L) {
   size_t sl, pl;
-  luaL_checklstring(L, 1, &sl);
+  const char *s = luaL_checklstring(L, 1, &sl);
   const char *p = luaL_checklstring(L, 2, &pl);
-  int plain = lua_toboolean(L, 4) && lua_tointeger(L, lua_upvalueindex(2)) == 1;
-  if (!plain)
+  int kind = (int)lua_tointeger(L, lua_upvalueindex(4));
+  int plain = kind == K_FIND && lua_toboolean(L, 4);
+  if (!plain) {
     check_cost(L, sl, p, pl);
+    if (sl >= STEP_MIN_SUBJECT && pl && p[0] != '^' && has_repetition(p, pl))
+      return stepped(L, kind, s, sl);
+  }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -1006,10 +1347,15 @@ void ng_lapi_guard_string(lua_State *L) {
   lua_pushcclosure(L, guarded_rep, 1);
   lua_setfield(L, -2, "rep");
   static const char *fns[] = {"find", "match", "gmatch", "gsub"};
+  lua_getfield(L, -1, "find");
+  lua_getfield(L, -2, "match");
   for (int i = 0; i < 4; i++) {
-    lua_getfield(L, -1, fns[i]);
-    lua_pushinteger(L, i == 0); /* only find has a `plain` argument */
-    lua_pushcclosure(L, guarded, 2);
-    lua_setfield(L, -2, fns[i]);
+    lua_getfield(L, -3, fns[i]); /* the original */
+    lua_pushvalue(L, -3);        /* find */
+    lua_pushvalue(L, -3);        /* match */
+    lua_pushinteger(L, i);
+    lua_pushcclosure(L, guarded, 4);
+    lua_setfield(L, -4, fns[i]);
   }
+  lua_pop(L, 2);
 }

@@ -62,7 +62,8 @@ json_t *ng_output_json(const ng_tags *t, const ng_article *a, const ng_link_out 
       json_object_set_new(jl, "url", json_string(links[i].url));
       json_object_set_new(jl, "title", json_string(links[i].title ? links[i].title : ""));
       json_object_set_new(jl, "score", json_real(links[i].score));
-      json_object_set_new(jl, "shared", json_strv((char *const *)links[i].shared, links[i].nshared));
+      json_object_set_new(jl, "shared",
+                          json_strv((char *const *)links[i].shared, links[i].nshared));
       json_array_append_new(rel, jl);
     }
     json_object_set_new(o, "related", rel);
@@ -103,8 +104,7 @@ json_t *ng_output_managed(const ng_tags *t, const ng_config *cfg) {
       json_object_set_new(je, "name", json_string(e->name));
       json_object_set_new(je, "type", json_string(e->type));
       json_object_set_new(je, "salience", json_real(e->salience));
-      json_object_set_new(je, "count",
-                          json_integer((json_int_t)(e->nmentions ? e->nmentions : 1)));
+      json_object_set_new(je, "count", json_integer((json_int_t)(e->nmentions ? e->nmentions : 1)));
       if (e->naliases)
         json_object_set_new(je, "aliases", json_strv(e->aliases, e->naliases));
       for (size_t k = 0; k < e->nmentions; k++) {
@@ -113,8 +113,8 @@ json_t *ng_output_managed(const ng_tags *t, const ng_config *cfg) {
           in_title = 1;
           continue;
         }
-        json_array_append_new(spans, json_pack("[II]", (json_int_t)(m->fstart - body),
-                                               (json_int_t)(m->fend - body)));
+        json_array_append_new(
+            spans, json_pack("[II]", (json_int_t)(m->fstart - body), (json_int_t)(m->fend - body)));
       }
       if (in_title)
         json_object_set_new(je, "in_title", json_true());
@@ -124,8 +124,8 @@ json_t *ng_output_managed(const ng_tags *t, const ng_config *cfg) {
     }
     for (size_t i = 0; i < t->ntopics; i++) {
       const ng_topic *p = t->topics[i];
-      json_array_append_new(tops, json_pack("{s:s, s:s, s:f, s:s}", "id", p->id, "label",
-                                            p->label, "score", p->score, "rule", p->rule));
+      json_array_append_new(tops, json_pack("{s:s, s:s, s:f, s:s}", "id", p->id, "label", p->label,
+                                            "score", p->score, "rule", p->rule));
     }
     json_object_set_new(rec, "entities", ents);
     json_object_set_new(rec, "topics", tops);
@@ -170,8 +170,8 @@ int ng_output_add_related(json_t *managed, const ng_config *cfg, const ng_link_o
     return 0;
   }
   /* Keep the key order of config.h: re-add what comes after `related`. */
-  json_t *after = cfg->keys[NG_KEY_NUTGRAF] ? json_object_get(managed, cfg->keys[NG_KEY_NUTGRAF])
-                                            : NULL;
+  json_t *after =
+      cfg->keys[NG_KEY_NUTGRAF] ? json_object_get(managed, cfg->keys[NG_KEY_NUTGRAF]) : NULL;
   if (after) {
     json_incref(after);
     json_object_del(managed, cfg->keys[NG_KEY_NUTGRAF]);

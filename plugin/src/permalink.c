@@ -36,8 +36,8 @@ int64_t ng_parse_date(const char *s) {
   while (*s == ' ')
     s++;
   int y, mo, d, h = 0, mi = 0, se = 0;
-  if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-      s[7] != '-' || digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+  if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+      digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
     return NG_NO_DATE;
   const char *p = s + 10;
   if ((*p == 'T' || *p == 't' || *p == ' ') && isdigit((unsigned char)p[1])) {
@@ -118,8 +118,8 @@ char *ng_permalink(const ng_article *a, const char *rel, const char *pattern) {
   ng_buf b;
   ng_buf_init(&b);
   for (const char *p = pattern; *p;) {
-    static const char *vars[] = {"section", "slug", "title", "year", "month",
-                                 "day",     "path", "filename"};
+    static const char *vars[] = {"section", "slug", "title", "year",
+                                 "month",   "day",  "path",  "filename"};
     size_t k = sizeof vars / sizeof *vars;
     if (*p == ':')
       for (k = 0; k < sizeof vars / sizeof *vars; k++)

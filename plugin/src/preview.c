@@ -292,8 +292,8 @@ char *ng_preview_highlight_ex(const char *body, size_t len, const ng_pv_span *sp
     free(ks);
     return NULL;
   }
-  char *html = cmark_markdown_to_html(src.data, src.len,
-                                      raw_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
+  char *html =
+      cmark_markdown_to_html(src.data, src.len, raw_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
   ng_buf_free(&src);
   if (!html) {
     free(ks);
@@ -1080,9 +1080,9 @@ json_t *ng_pv_article_data(const ng_pv_site *s, const char *slug) {
     }
   }
   size_t marked = 0;
-  char *html =
-      spans && rules ? ng_preview_highlight_ex(a->body, a->body_len, spans, nspans, s->raw_html, &marked)
-                     : NULL;
+  char *html = spans && rules ? ng_preview_highlight_ex(a->body, a->body_len, spans, nspans,
+                                                        s->raw_html, &marked)
+                              : NULL;
   json_object_set_new(o, "body_html", json_string(html ? html : ""));
   json_object_set_new(o, "marked", json_integer((json_int_t)marked));
   free(html);

@@ -13,7 +13,6 @@
 
 #include "config.h"
 #include "mustache.h"
-#include "util.h"
 #include "nutgraf.h"
 #include "util.h"
 

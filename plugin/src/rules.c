@@ -321,6 +321,34 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+static void budget_exceeded(lua_State *L, ng_tagger *t) {
+  t->budget_hit = 1;
+  /* An error raised in a hook leaves hooks off in this thread for good;
+   * mark a coroutine so that nothing runs its __close handlers later. */
+  if (!lua_pushthread(L))
+    *(void **)lua_getextraspace(L) = t;
+  lua_pop(L, 1);
+  /* Fire on every instruction from now on: a pcall in the rule cannot
+   * swallow the error and carry on. */
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  lua_Debug d;
+  int level = 0, found = 0;
+  /* From a hook, level 0 is the rule; from C (pattern matching), a caller. */
+  while (!found && level < 4 && lua_getstack(L, level++, &d))
+    found = lua_getinfo(L, "Sl", &d) && d.currentline > 0;
+  if (found)
+    lua_pushfstring(L, "%s:%d: ", d.short_src, d.currentline);
+  else
+    lua_pushliteral(L, "");
+  lua_pushfstring(L,
+                  "rule ran past its instruction budget of %d million (limits.instruction_budget)",
+                  (int)(t->budget / 1000000));
+  lua_concat(L, 2);
+  lua_error(L);
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   ng_tagger *t = ng_tagger_of(L);
@@ -333,26 +361,15 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     snprintf(t->hook_src, sizeof t->hook_src, "%s", w.source + 1);
     t->hook_line = w.currentline;
   }
-  if (t->budget && t->steps > t->budget) {
-    t->budget_hit = 1;
-    /* An error raised in a hook leaves hooks off in this thread for good;
-     * mark a coroutine so that nothing runs its __close handlers later. */
-    if (!lua_pushthread(L))
-      *(void **)lua_getextraspace(L) = t;
-    lua_pop(L, 1);
-    /* Fire on every instruction from now on: a pcall in the rule cannot
-     * swallow the error and carry on. */
-    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-    lua_Debug d;
-    if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
-      lua_pushfstring(L, "%s:%d: ", d.short_src, d.currentline);
-    else
-      lua_pushliteral(L, "");
-    lua_pushfstring(L, "rule ran past its instruction budget of %d million (limits.instruction_budget)",
-                    (int)(t->budget / 1000000));
-    lua_concat(L, 2);
-    lua_error(L);
-  }
+  if (t->budget && t->steps > t->budget)
+    budget_exceeded(L, t);
+}
+
+void ng_rules_charge(lua_State *L, unsigned long units) {
+  ng_tagger *t = ng_tagger_of(L);
+  t->steps += units;
+  if (t->budget && t->steps > t->budget)
+    budget_exceeded(L, t);
 }
 
 /* Message handler: remember where in a Lua file the error happened (first
@@ -425,8 +442,8 @@ static int pairs_of_target(lua_State *L) {
 /* Replace the table at idx by a read-only proxy for it (pushed). */
 static void push_proxy(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
-  lua_newtable(L);               /* proxy */
-  lua_createtable(L, 0, 4);      /* its metatable */
+  lua_newtable(L);          /* proxy */
+  lua_createtable(L, 0, 4); /* its metatable */
   lua_pushvalue(L, idx);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, deny_newindex);
@@ -718,9 +735,9 @@ static void build_sandbox(lua_State *L) {
   int G = lua_gettop(L);
   lua_newtable(L);
   int safe = lua_gettop(L);
-  static const char *base[] = {"assert", "error",    "ipairs",   "next",   "pairs",
-                               "pcall",  "select",   "tonumber", "tostring", "type",
-                               "xpcall", "rawequal", "rawlen",   "rawget", "setmetatable",
+  static const char *base[] = {"assert",       "error",    "ipairs",   "next",     "pairs",
+                               "pcall",        "select",   "tonumber", "tostring", "type",
+                               "xpcall",       "rawequal", "rawlen",   "rawget",   "setmetatable",
                                "getmetatable", "_VERSION"};
   for (size_t i = 0; i < sizeof base / sizeof *base; i++)
     copy_field(L, G, safe, base[i]);
@@ -851,8 +868,9 @@ static int load_rules_protected(lua_State *L) {
   const ng_rule_file *rf = lua_touserdata(L, 1);
   load_chunk(L, rf->src, rf->len, rf->display);
   if (!lua_istable(L, -1))
-    return luaL_error(L, "%s: a rule file must return a table, e.g. return { article = "
-                         "function(a) ... end }",
+    return luaL_error(L,
+                      "%s: a rule file must return a table, e.g. return { article = "
+                      "function(a) ... end }",
                       rf->display);
   lua_getfield(L, -1, "article");
   if (!lua_isfunction(L, -1))
@@ -911,8 +929,9 @@ ng_tagger *ng_tagger_new(ng_engine *e, ng_error *err) {
     lua_pushlightuserdata(L, &e->rules[i]);
     int rc = lua_pcall(L, 1, 0, -3);
     if (rc != LUA_OK) {
-      int code = t->budget_hit ? NG_ERR_BUDGET : (t->mem_hit || rc == LUA_ERRMEM) ? NG_ERR_MEMORY
-                                                                                : NG_ERR_RULE;
+      int code = t->budget_hit                      ? NG_ERR_BUDGET
+                 : (t->mem_hit || rc == LUA_ERRMEM) ? NG_ERR_MEMORY
+                                                    : NG_ERR_RULE;
       rule_error(t, err, code, e->rules[i].display, 0, NULL, lua_tostring(L, -1));
       ng_tagger_free(t);
       return NULL;
@@ -981,7 +1000,7 @@ ng_tags *ng_tagger_run(ng_tagger *t, const ng_article *a, ng_error *err) {
   int rc = lua_pcall(L, 1, 0, h + 1);
   int failed = rc != LUA_OK;
   if (failed) {
-    int code = t->budget_hit ? NG_ERR_BUDGET
+    int code = t->budget_hit                      ? NG_ERR_BUDGET
                : (t->mem_hit || rc == LUA_ERRMEM) ? NG_ERR_MEMORY
                                                   : NG_ERR_RULE;
     /* Without a message handler call (memory errors skip it), name the

@@ -15,7 +15,7 @@
 #include "nutgraf.h"
 #include "tags.h"
 
-#define NG_DEFAULT_BUDGET 200000000UL
+#define NG_DEFAULT_BUDGET 50000000UL
 #define NG_DEFAULT_MEMORY ((size_t)64 << 20)
 
 typedef struct ng_rule_file {
@@ -41,7 +41,7 @@ struct ng_engine {
   pthread_mutex_t mu; /* guards gaz and hash_data */
   ng_gaz_cached *gaz;
   size_t ngaz;
-  uint64_t hash_data; /* xor of the hashes of the distinct data files rules read */
+  uint64_t hash_data;  /* xor of the hashes of the distinct data files rules read */
   uint64_t *data_seen; /* their hashes: every tagger reads the same files */
   size_t ndata_seen;
 };
@@ -52,7 +52,7 @@ struct ng_tagger {
   size_t mem_used, mem_limit;
   unsigned long steps, budget;
   int budget_hit, mem_hit;
-  int nrules;       /* rules loaded (registry table "ng.rules") */
+  int nrules; /* rules loaded (registry table "ng.rules") */
   char err_src[1024];
   int err_line;
   const char *rule_name; /* the rule running now */
@@ -72,6 +72,9 @@ ng_gazetteer *ng_rules_gazetteer(ng_tagger *t, const char *realpath, int flags,
 /* Note that a data file with these bytes was read (feeds the rules hash). */
 void ng_rules_note_data(ng_tagger *t, const char *data, size_t len);
 ng_tagger *ng_tagger_of(lua_State *L);
+/* Charge work done in C (pattern matching) against the article's
+ * instruction budget; raises the budget error when it runs out. */
+void ng_rules_charge(lua_State *L, unsigned long units);
 
 /* lapi.c: install the `nutgraf` module into the table on top of the stack's
  * globals, and push an article object. */
@@ -80,8 +83,6 @@ void ng_lapi_push_article(lua_State *L, const ng_article *a, ng_tags *tags);
 void ng_lapi_close_article(lua_State *L, int idx);
 /* The guarded string functions (pattern-cost checks) replace these. */
 void ng_lapi_guard_string(lua_State *L);
-
-
 
 /* Remove the rule file whose display path or real path is `file` (after it
  * failed to load, so the other rules can still run). Returns 1 if removed. */

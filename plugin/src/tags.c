@@ -242,8 +242,8 @@ static long find_entity(const ng_tags *t, const char *name) {
 
 long ng_tags_find_entity(const ng_tags *t, const char *name) { return find_entity(t, name); }
 
-int ng_tags_add_entity(ng_tags *t, const char *name, const char *type, uint32_t start,
-                       uint32_t end, double score, const char *rule) {
+int ng_tags_add_entity(ng_tags *t, const char *name, const char *type, uint32_t start, uint32_t end,
+                       double score, const char *rule) {
   if (!name || !*name)
     return -1;
   if (start != NG_NO_SPAN && (start >= end || end > t->article->text_len))
@@ -425,8 +425,8 @@ int ng_tags_update_entity(ng_tags *t, const char *name, const char *new_name,
 
 /* ---- finalize ------------------------------------------------------- */
 
-static size_t count_words(const char *s, const char **first, size_t *first_len,
-                          const char **last, size_t *last_len) {
+static size_t count_words(const char *s, const char **first, size_t *first_len, const char **last,
+                          size_t *last_len) {
   size_t n = 0;
   const char *p = s;
   while (*p) {
@@ -569,8 +569,8 @@ static int merge_short_people(ng_tags *t) {
 }
 
 static int is_small_word(const char *w, size_t n) {
-  static const char *small[] = {"of", "the", "and", "for", "on", "de", "du", "des", "la", "le",
-                                "in", "&", "to", "at", "y"};
+  static const char *small[] = {"of", "the", "and", "for", "on", "de", "du", "des",
+                                "la", "le",  "in",  "&",   "to", "at", "y"};
   for (size_t i = 0; i < sizeof small / sizeof *small; i++)
     if (word_eq(w, n, small[i], strlen(small[i])))
       return 1;

@@ -13,8 +13,8 @@
 #define NG_NO_SPAN UINT32_MAX
 
 typedef struct ng_tmention {
-  uint32_t start, end;   /* plain-text range */
-  size_t fstart, fend;   /* file byte range */
+  uint32_t start, end; /* plain-text range */
+  size_t fstart, fend; /* file byte range */
 } ng_tmention;
 
 typedef struct ng_entity {
@@ -57,8 +57,8 @@ ng_tags *ng_tags_new(const ng_article *a);
 /* Add a mention (start == NG_NO_SPAN for none) of an entity. An existing
  * entity with the same folded name or alias gets the mention. Returns 0, or
  * -1 on OOM / bad span. */
-int ng_tags_add_entity(ng_tags *t, const char *name, const char *type, uint32_t start,
-                       uint32_t end, double score, const char *rule);
+int ng_tags_add_entity(ng_tags *t, const char *name, const char *type, uint32_t start, uint32_t end,
+                       double score, const char *rule);
 int ng_tags_add_alias(ng_tags *t, const char *name, const char *alias);
 int ng_tags_add_topic(ng_tags *t, const char *id, const char *label, double score,
                       const char *rule);
@@ -70,8 +70,7 @@ int ng_tags_drop_entity(ng_tags *t, const char *name);
 int ng_tags_drop_topic(ng_tags *t, const char *id);
 /* Rename and/or retype (either may be NULL). Renaming onto an existing entity
  * merges the two. Returns 1 done, 0 no such entity, -1 OOM. */
-int ng_tags_update_entity(ng_tags *t, const char *name, const char *new_name,
-                          const char *new_type);
+int ng_tags_update_entity(ng_tags *t, const char *name, const char *new_name, const char *new_type);
 /* Merge, prune, score and sort. Idempotent; rules may add more afterwards.
  * Returns 0 or -1 on OOM. */
 int ng_tags_finalize(ng_tags *t);

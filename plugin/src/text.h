@@ -22,13 +22,13 @@ struct ng_buf;
 int ng_fold_append(struct ng_buf *b, const char *s, size_t len);
 
 enum {
-  NG_TOK_WORD = 1 << 0,  /* contains a letter or digit */
-  NG_TOK_CAP = 1 << 1,   /* first letter is upper or title case */
-  NG_TOK_UPPER = 1 << 2, /* two or more letters, all upper case ("NATO", "U.S.") */
-  NG_TOK_LOWER = 1 << 3, /* first letter is lower case */
-  NG_TOK_DIGIT = 1 << 4, /* contains a digit */
-  NG_TOK_PUNCT = 1 << 5, /* a punctuation or symbol token (one code point, or "..."/"--") */
-  NG_TOK_ABBREV = 1 << 6,/* a word token that includes a final '.' ("U.S.", "Inc.", "Dr.", "J.") */
+  NG_TOK_WORD = 1 << 0,   /* contains a letter or digit */
+  NG_TOK_CAP = 1 << 1,    /* first letter is upper or title case */
+  NG_TOK_UPPER = 1 << 2,  /* two or more letters, all upper case ("NATO", "U.S.") */
+  NG_TOK_LOWER = 1 << 3,  /* first letter is lower case */
+  NG_TOK_DIGIT = 1 << 4,  /* contains a digit */
+  NG_TOK_PUNCT = 1 << 5,  /* a punctuation or symbol token (one code point, or "..."/"--") */
+  NG_TOK_ABBREV = 1 << 6, /* a word token that includes a final '.' ("U.S.", "Inc.", "Dr.", "J.") */
   NG_TOK_SENT_START = 1 << 7, /* first word token of a sentence (set by ng_sentences) */
   NG_TOK_POSSESSIVE = 1 << 8  /* the split-off "'s" / "’s" token */
 };

@@ -3,13 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
-#include <time.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Test-only fault injection; process-wide by design (tests are single-threaded). */
@@ -24,7 +24,9 @@ static int should_fail(void) {
 }
 
 void *ng_malloc(size_t n) { return should_fail() ? NULL : malloc(n ? n : 1); }
-void *ng_calloc(size_t n, size_t size) { return should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1); }
+void *ng_calloc(size_t n, size_t size) {
+  return should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1);
+}
 void *ng_realloc(void *p, size_t n) { return should_fail() ? NULL : realloc(p, n ? n : 1); }
 
 char *ng_strndup(const char *s, size_t n) {
@@ -377,8 +379,8 @@ long ng_remove_stale_temps(const char *dir) {
       long n = ng_remove_stale_temps(p);
       if (n > 0)
         removed += n;
-    } else if (S_ISREG(st.st_mode) && is_temp_name(de->d_name) &&
-               !writer_alive(de->d_name, &st) && unlink(p) == 0)
+    } else if (S_ISREG(st.st_mode) && is_temp_name(de->d_name) && !writer_alive(de->d_name, &st) &&
+               unlink(p) == 0)
       removed++;
     free(p);
   }

@@ -39,8 +39,8 @@ void ng_buf_printf(ng_buf *b, const char *fmt, ...) __attribute__((format(printf
 char *ng_buf_detach(ng_buf *b, size_t *len);
 
 /* Fill *err (if err != NULL). file may be NULL; line/column 0 when unknown. */
-void ng_error_set(ng_error *err, int code, const char *file, int line, int column,
-                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void ng_error_set(ng_error *err, int code, const char *file, int line, int column, const char *fmt,
+                  ...) __attribute__((format(printf, 6, 7)));
 void ng_error_clear(ng_error *err);
 
 /* Read a whole file (max_bytes 0 = no limit). The caller frees *out.

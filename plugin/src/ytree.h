@@ -20,20 +20,20 @@ typedef struct ng_ynode ng_ynode;
 struct ng_ynode {
   ng_ykind kind;
   int flags;
-  char *value;  /* scalars: the value (NUL-terminated, may contain NULs? no: rejected) */
-  size_t len;   /* scalars: value length; collections: capacity of items (internal) */
-  int line, column;       /* 1-based position in the enclosing file */
-  size_t start, end;      /* byte range of the node in the enclosing file */
-  size_t n;               /* SEQ: items; MAP: pairs */
-  ng_ynode **items;       /* SEQ: n items; MAP: 2n nodes, key, value, key, value... */
+  char *value;       /* scalars: the value (NUL-terminated, may contain NULs? no: rejected) */
+  size_t len;        /* scalars: value length; collections: capacity of items (internal) */
+  int line, column;  /* 1-based position in the enclosing file */
+  size_t start, end; /* byte range of the node in the enclosing file */
+  size_t n;          /* SEQ: items; MAP: pairs */
+  ng_ynode **items;  /* SEQ: n items; MAP: 2n nodes, key, value, key, value... */
 };
 
 typedef struct ng_yaml_opts {
-  const char *path;   /* file name for errors */
-  int line0;          /* file line of the first byte of the YAML text, 1-based */
-  size_t offset0;     /* file byte offset of the first byte of the YAML text */
-  size_t max_nodes;   /* node limit counting alias expansion; 0 = 100000 */
-  size_t max_depth;   /* nesting limit; 0 = 64 */
+  const char *path; /* file name for errors */
+  int line0;        /* file line of the first byte of the YAML text, 1-based */
+  size_t offset0;   /* file byte offset of the first byte of the YAML text */
+  size_t max_nodes; /* node limit counting alias expansion; 0 = 100000 */
+  size_t max_depth; /* nesting limit; 0 = 64 */
 } ng_yaml_opts;
 
 /* Parse one YAML document (empty or comment-only text gives an empty MAP).
@@ -53,11 +53,11 @@ void ng_ynode_free(ng_ynode *n);
 /* Constructors for emission (NULL on OOM; children are owned by parents). */
 ng_ynode *ng_ynode_map(void);
 ng_ynode *ng_ynode_seq(int flags);
-ng_ynode *ng_ynode_str(const char *s);          /* always emitted as a string */
-ng_ynode *ng_ynode_num(double v);               /* plain scalar, shortest round-trip %.*g */
-ng_ynode *ng_ynode_int(long long v);            /* plain scalar */
-ng_ynode *ng_ynode_bool(int v);                 /* plain true/false */
-int ng_ynode_push(ng_ynode *seq, ng_ynode *item);              /* 0 or -1 (item freed) */
+ng_ynode *ng_ynode_str(const char *s);            /* always emitted as a string */
+ng_ynode *ng_ynode_num(double v);                 /* plain scalar, shortest round-trip %.*g */
+ng_ynode *ng_ynode_int(long long v);              /* plain scalar */
+ng_ynode *ng_ynode_bool(int v);                   /* plain true/false */
+int ng_ynode_push(ng_ynode *seq, ng_ynode *item); /* 0 or -1 (item freed) */
 int ng_ynode_set(ng_ynode *map, const char *key, ng_ynode *v); /* appends; 0 or -1 (v freed) */
 /* MAP lookup by key (first match), NULL when absent or not a map. */
 const ng_ynode *ng_ynode_get(const ng_ynode *map, const char *key);
@@ -66,8 +66,8 @@ const ng_ynode *ng_ynode_get(const ng_ynode *map, const char *key);
  *  null: "", ~, null/Null/NULL;  bool: true/false, yes/no, on/off (3 cases);
  *  number: decimal, 0x/0o/0b, '_' separators, floats, .inf/.nan. */
 int ng_ynode_is_null(const ng_ynode *n);
-int ng_ynode_as_bool(const ng_ynode *n, int *out);       /* 0 ok, -1 not a bool */
-int ng_ynode_as_number(const ng_ynode *n, double *out);  /* 0 ok, -1 not a number */
+int ng_ynode_as_bool(const ng_ynode *n, int *out);      /* 0 ok, -1 not a bool */
+int ng_ynode_as_number(const ng_ynode *n, double *out); /* 0 ok, -1 not a number */
 
 /* Emit the pairs of a MAP as block YAML (no "---", no document end), with
  * "\r\n" line ends when crlf; an empty MAP emits nothing. Strings are quoted
