@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "frontmatter.h"
 #include "util.h"
+#include "ytree.h"
 
 #define SHOW_MENTIONS 3
 
@@ -70,6 +72,58 @@ static void explain(const ng_article *a, const ng_tags *t, int color) {
     printf("  (no topics)\n");
 }
 
+/* The related stories of the last build: read back from the article's copy
+ * in the site's output tree (related links need the whole site). */
+static void explain_related(const ng_config *cfg, const char *path, int color) {
+  char *content = realpath(cfg->content_dir, NULL), *art = realpath(path, NULL);
+  size_t n = content ? strlen(content) : 0;
+  if (!content || !art || strncmp(art, content, n) != 0 || art[n] != '/') {
+    free(content);
+    free(art);
+    return;
+  }
+  char *out = ng_path_join(cfg->output_dir, art + n + 1);
+  free(content);
+  free(art);
+  char *data = NULL;
+  size_t len;
+  ng_fm fm;
+  ng_ynode *root = NULL;
+  if (!out || ng_read_file(out, 0, &data, &len, NULL) < 0 ||
+      ng_fm_find(data, len, &fm, out, NULL) < 0 || !fm.present) {
+    printf("  (related: build the site to see them)\n");
+    goto done;
+  }
+  ng_yaml_opts yo = {out, fm.yaml_line, fm.yaml_start, 0, 0};
+  root = ng_yaml_parse(data + fm.yaml_start, fm.yaml_end - fm.yaml_start, &yo, NULL);
+  const ng_ynode *rec =
+      root && cfg->keys[NG_KEY_NUTGRAF] ? ng_ynode_get(root, cfg->keys[NG_KEY_NUTGRAF]) : NULL;
+  const ng_ynode *rel = rec ? ng_ynode_get(rec, "related") : NULL;
+  if (!rel || rel->kind != NG_Y_SEQ || !rel->n) {
+    printf("  (no related stories in the last build)\n");
+    goto done;
+  }
+  for (size_t i = 0; i < rel->n; i++) {
+    const ng_ynode *l = rel->items[i];
+    const ng_ynode *p = ng_ynode_get(l, "path"), *sc = ng_ynode_get(l, "score"),
+                   *sh = ng_ynode_get(l, "shared"), *man = ng_ynode_get(l, "manual");
+    printf("  %srelated%s      %s  score %s%s", color ? "\033[32m" : "", color ? "\033[0m" : "",
+           p && p->kind == NG_Y_SCALAR ? p->value : "?",
+           sc && sc->kind == NG_Y_SCALAR ? sc->value : "?", man ? "  (by hand)" : "");
+    if (sh && sh->kind == NG_Y_SEQ && sh->n) {
+      printf("  shared: ");
+      for (size_t k = 0; k < sh->n; k++)
+        printf("%s%s", k ? ", " : "",
+               sh->items[k]->kind == NG_Y_SCALAR ? sh->items[k]->value : "?");
+    }
+    putchar('\n');
+  }
+done:
+  ng_ynode_free(root);
+  free(data);
+  free(out);
+}
+
 int ng_cmd_explain(int argc, char **argv) {
   const char *site = NULL;
   const char *rules[64];
@@ -109,6 +163,8 @@ int ng_cmd_explain(int argc, char **argv) {
       continue;
     }
     explain(a, t, color);
+    if (site)
+      explain_related(&cfg, argv[i], color);
     ng_tags_free(t);
     ng_article_free(a);
   }

@@ -8,6 +8,10 @@ trap 'rm -rf "$tmp"' EXIT
 cp -R sample-site "$tmp/site"
 rm -rf "$tmp/site/public-content"
 "$NUTGRAF" build --quiet "$tmp/site"
+# nutgraf explain --site shows the links of the last build with their reasons.
+NO_COLOR=1 "$NUTGRAF" explain --site "$tmp/site" "$tmp/site/content/tech/tiktok-oracle-joint-venture.md" >"$tmp/explain"
+grep -q "^  related      tech/tiktok-deadline-extended.md  score [0-9.]*  shared: .*TikTok" "$tmp/explain" ||
+  { echo "explain does not show the related links:"; cat "$tmp/explain"; exit 1; }
 python3 - "$tmp/site/public-content" <<'PY'
 import re, sys
 out = sys.argv[1]
