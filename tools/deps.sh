@@ -6,7 +6,7 @@ set -eu
 mode=${1:-build}
 pkgs="build-essential pkg-config libcmark-dev libyaml-dev liblua5.4-dev libutf8proc-dev libjansson-dev libxxhash-dev libsqlite3-dev libmicrohttpd-dev"
 if [ "$mode" = check ]; then
-  pkgs="$pkgs libcriterion-dev lua-check lua5.4 python3 python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind"
+  pkgs="$pkgs libcriterion-dev lua-check lua5.4 python3 python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind curl sqlite3"
 fi
 missing=""
 for p in $pkgs; do
