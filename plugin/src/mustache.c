@@ -467,35 +467,7 @@ static const json_t *lookup(const render *r, const char *name, size_t len) {
   return v;
 }
 
-static void put_escaped(ng_buf *b, const char *s, size_t n) {
-  size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *rep;
-    switch (s[i]) {
-    case '&':
-      rep = "&amp;";
-      break;
-    case '<':
-      rep = "&lt;";
-      break;
-    case '>':
-      rep = "&gt;";
-      break;
-    case '"':
-      rep = "&quot;";
-      break;
-    case '\'':
-      rep = "&#39;";
-      break;
-    default:
-      continue;
-    }
-    ng_buf_put(b, s + run, i - run);
-    ng_buf_puts(b, rep);
-    run = i + 1;
-  }
-  ng_buf_put(b, s + run, n - run);
-}
+static void put_escaped(ng_buf *b, const char *s, size_t n) { ng_buf_put_html(b, s, n); }
 
 /* Shortest "%g" form that reads back as the same double; always '.' as the
  * decimal point whatever the locale. */

@@ -19,35 +19,7 @@
 
 /* ---- Escaping and URLs ------------------------------------------------ */
 
-void ng_preview_escape(ng_buf *out, const char *s, size_t len) {
-  size_t from = 0;
-  for (size_t i = 0; i < len; i++) {
-    const char *rep = NULL;
-    switch (s[i]) {
-    case '&':
-      rep = "&amp;";
-      break;
-    case '<':
-      rep = "&lt;";
-      break;
-    case '>':
-      rep = "&gt;";
-      break;
-    case '"':
-      rep = "&quot;";
-      break;
-    case '\'':
-      rep = "&#39;";
-      break;
-    default:
-      continue;
-    }
-    ng_buf_put(out, s + from, i - from);
-    ng_buf_puts(out, rep);
-    from = i + 1;
-  }
-  ng_buf_put(out, s + from, len - from);
-}
+void ng_preview_escape(ng_buf *out, const char *s, size_t len) { ng_buf_put_html(out, s, len); }
 
 void ng_preview_urlenc(ng_buf *out, const char *s, int keep_slash) {
   static const char hex[] = "0123456789ABCDEF";

@@ -91,6 +91,36 @@ void ng_buf_printf(ng_buf *b, const char *fmt, ...) {
   va_end(ap2);
 }
 
+void ng_buf_put_html(ng_buf *b, const char *s, size_t n) {
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *rep;
+    switch (s[i]) {
+    case '&':
+      rep = "&amp;";
+      break;
+    case '<':
+      rep = "&lt;";
+      break;
+    case '>':
+      rep = "&gt;";
+      break;
+    case '"':
+      rep = "&quot;";
+      break;
+    case '\'':
+      rep = "&#39;";
+      break;
+    default:
+      continue;
+    }
+    ng_buf_put(b, s + run, i - run);
+    ng_buf_puts(b, rep);
+    run = i + 1;
+  }
+  ng_buf_put(b, s + run, n - run);
+}
+
 char *ng_buf_detach(ng_buf *b, size_t *len) {
   if (b->oom) {
     ng_buf_free(b);

@@ -35,6 +35,9 @@ void ng_buf_put(ng_buf *b, const void *p, size_t n);
 void ng_buf_puts(ng_buf *b, const char *s);
 void ng_buf_putc(ng_buf *b, char c);
 void ng_buf_printf(ng_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s[0..n) HTML-escaped: & < > " and ' (safe in text and in either
+ * kind of quoted attribute). */
+void ng_buf_put_html(ng_buf *b, const char *s, size_t n);
 /* Detach the data (caller frees); the buffer is left empty. */
 char *ng_buf_detach(ng_buf *b, size_t *len);
 
