@@ -1186,36 +1186,8 @@ json_t *ng_pv_topic_data(const ng_pv_site *s, const char *id) {
 
 /* ---- Templates -------------------------------------------------------- */
 
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 char *ng_preview_templates_dir(void) {
-  const char *env = getenv("NUTGRAF_TEMPLATES_DIR");
-  if (env && *env)
-    return ng_strdup(env);
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      const char *tries[] = {"/../templates", "/../../templates", "/../share/nutgraf/templates"};
-      for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
-        char dir[PATH_MAX + 64], probe[PATH_MAX + 128];
-        snprintf(dir, sizeof dir, "%s%s", exe, tries[i]);
-        snprintf(probe, sizeof probe, "%s/preview/layout.mustache", dir);
-        if (is_file(probe)) {
-          char *r = realpath(dir, NULL);
-          if (r)
-            return r;
-        }
-      }
-    }
-  }
-  return ng_strdup(NG_DATADIR "/templates");
+  return ng_find_data_dir("NUTGRAF_TEMPLATES_DIR", "templates", "preview/layout.mustache");
 }
 
 char *ng_preview_find_file(const char *site_dir, const char *installed, const char *name) {

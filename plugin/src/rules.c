@@ -20,39 +20,8 @@
 
 /* ---- engine ---------------------------------------------------------- */
 
-static int is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static char *find_lua_dir(const char *given) {
-  if (given)
-    return ng_strdup(given);
-  const char *env = getenv("NUTGRAF_LUA_DIR");
-  if (env && *env)
-    return ng_strdup(env);
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      const char *tries[] = {"/../lua", "/../../lua", "/../share/nutgraf/lua"};
-      for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
-        char buf[PATH_MAX + 32];
-        snprintf(buf, sizeof buf, "%s%s", exe, tries[i]);
-        char rules[PATH_MAX + 64];
-        snprintf(rules, sizeof rules, "%s/rules", buf);
-        if (is_dir(rules)) {
-          char *r = realpath(buf, NULL);
-          if (r)
-            return r;
-        }
-      }
-    }
-  }
-  return ng_strdup(NG_DATADIR "/lua");
+  return given ? ng_strdup(given) : ng_find_data_dir("NUTGRAF_LUA_DIR", "lua", "rules");
 }
 
 static int add_root(ng_engine *e, const char *dir) {

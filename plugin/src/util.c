@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,6 +343,38 @@ int ng_write_file_atomic(const char *path, const char *data, size_t len, int *ch
   if (changed)
     *changed = 1;
   return 0;
+}
+
+char *ng_find_data_dir(const char *env_var, const char *name, const char *probe) {
+  const char *env = getenv(env_var);
+  if (env && *env)
+    return ng_strdup(env);
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = '\0';
+      /* build/nutgraf and build/asan/... in the source tree; bin/ installed */
+      const char *tries[] = {"/..", "/../..", "/../share/nutgraf"};
+      for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        char dir[PATH_MAX + 64], path[PATH_MAX + 192];
+        snprintf(dir, sizeof dir, "%s%s/%s", exe, tries[i], name);
+        snprintf(path, sizeof path, "%s/%s", dir, probe);
+        struct stat st;
+        if (stat(path, &st) == 0) {
+          char *r = realpath(dir, NULL);
+          if (r)
+            return r;
+        }
+      }
+    }
+  }
+  char *d = ng_malloc(strlen(NG_DATADIR) + strlen(name) + 2);
+  if (d)
+    sprintf(d, "%s/%s", NG_DATADIR, name);
+  return d;
 }
 
 void ng_line_col(const char *s, size_t len, size_t off, int *line, int *col) {

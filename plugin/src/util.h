@@ -66,6 +66,12 @@ int ng_mkdirs(const char *dir);
 /* path join "a" + "/" + "b" (caller frees). */
 char *ng_path_join(const char *a, const char *b);
 
+/* nutgraf's installed or in-tree data directory `name` ("lua", "templates"):
+ * $env_var if set, else beside the executable (../NAME, ../../NAME,
+ * ../share/nutgraf/NAME) where NAME/probe exists, else NG_DATADIR/NAME.
+ * Caller frees; NULL on OOM. */
+char *ng_find_data_dir(const char *env_var, const char *name, const char *probe);
+
 /* 1-based line and byte column of offset off in s[0..len). */
 void ng_line_col(const char *s, size_t len, size_t off, int *line, int *col);
 
