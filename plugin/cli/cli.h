@@ -28,6 +28,15 @@ void ng_cli_teardown(ng_config *cfg, ng_engine *eng, ng_tagger *tg);
 int ng_cli_tag_file(const char *path, const ng_config *cfg, ng_tagger *tg, ng_article **a,
                     ng_tags **t);
 
+/* Tag each file of files[0..n) with a tagger for `site` (NULL: defaults)
+ * plus extra rule paths, and hand each tagged article to fn (return 0 ok,
+ * -1 failed). Returns the command's exit status: 0, or 1 when a rule,
+ * a file or fn failed. */
+typedef int (*ng_cli_article_fn)(const ng_config *cfg, const char *path, ng_article *a, ng_tags *t,
+                                 void *ud);
+int ng_cli_each_article(const char *site, const char *const *rules, size_t nrules, int defaults,
+                        char *const *files, int n, ng_cli_article_fn fn, void *ud);
+
 int ng_cmd_explain(int argc, char **argv);
 int ng_cmd_test(int argc, char **argv);
 int ng_cmd_serve(int argc, char **argv);

@@ -124,6 +124,20 @@ done:
   free(out);
 }
 
+struct explain_opts {
+  const char *site;
+  int color;
+};
+
+static int explain_one(const ng_config *cfg, const char *path, ng_article *a, ng_tags *t,
+                       void *ud) {
+  const struct explain_opts *o = ud;
+  explain(a, t, o->color);
+  if (o->site)
+    explain_related(cfg, path, o->color);
+  return 0;
+}
+
 int ng_cmd_explain(int argc, char **argv) {
   const char *site = NULL;
   const char *rules[64];
@@ -148,26 +162,7 @@ int ng_cmd_explain(int argc, char **argv) {
     fprintf(stderr, "nutgraf explain: no article given\n%s", ng_cli_usage);
     return 2;
   }
-  ng_config cfg;
-  ng_engine *eng;
-  ng_tagger *tg;
-  size_t rule_errors;
-  if (ng_cli_setup(site, rules, nrules, defaults, &cfg, &eng, &tg, &rule_errors) < 0)
-    return 1;
-  int failed = rule_errors > 0, color = ng_cli_color(stdout);
-  for (int i = first; i < argc; i++) {
-    ng_article *a;
-    ng_tags *t;
-    if (ng_cli_tag_file(argv[i], &cfg, tg, &a, &t) < 0) {
-      failed = 1;
-      continue;
-    }
-    explain(a, t, color);
-    if (site)
-      explain_related(&cfg, argv[i], color);
-    ng_tags_free(t);
-    ng_article_free(a);
-  }
-  ng_cli_teardown(&cfg, eng, tg);
-  return failed ? 1 : 0;
+  struct explain_opts o = {site, ng_cli_color(stdout)};
+  return ng_cli_each_article(site, rules, nrules, defaults, argv + first, argc - first, explain_one,
+                             &o);
 }

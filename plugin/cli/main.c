@@ -176,6 +176,52 @@ int ng_cli_tag_file(const char *path, const ng_config *cfg, ng_tagger *tg, ng_ar
   return 0;
 }
 
+int ng_cli_each_article(const char *site, const char *const *rules, size_t nrules, int defaults,
+                        char *const *files, int n, ng_cli_article_fn fn, void *ud) {
+  ng_config cfg;
+  ng_engine *eng;
+  ng_tagger *tg;
+  size_t rule_errors;
+  if (ng_cli_setup(site, rules, nrules, defaults, &cfg, &eng, &tg, &rule_errors) < 0)
+    return 1;
+  int failed = rule_errors > 0;
+  for (int i = 0; i < n; i++) {
+    ng_article *a;
+    ng_tags *t;
+    if (ng_cli_tag_file(files[i], &cfg, tg, &a, &t) < 0) {
+      failed = 1;
+      continue;
+    }
+    if (fn(&cfg, files[i], a, t, ud) < 0)
+      failed = 1;
+    ng_tags_free(t);
+    ng_article_free(a);
+  }
+  ng_cli_teardown(&cfg, eng, tg);
+  if (fflush(stdout) != 0)
+    failed = 1;
+  return failed ? 1 : 0;
+}
+
+/* One record of `nutgraf tag` in the format ud names. */
+static int print_record(const ng_config *cfg, const char *path, ng_article *a, ng_tags *t,
+                        void *ud) {
+  (void)cfg;
+  (void)path;
+  const char *format = ud;
+  int yaml = strcmp(format, "yaml") == 0;
+  char *s = yaml                          ? ng_tags_to_yaml(t, a)
+            : strcmp(format, "json") == 0 ? ng_tags_to_json(t, a)
+                                          : ng_tags_to_jsonld(t, a);
+  if (!s)
+    return -1;
+  fputs(s, stdout);
+  if (!yaml)
+    fputc('\n', stdout);
+  free(s);
+  return 0;
+}
+
 /* nutgraf tag: the JSON Lines (or YAML) records of single articles. */
 static int cmd_tag(int argc, char **argv) {
   const char *format = "json", *site = NULL;
@@ -212,38 +258,8 @@ static int cmd_tag(int argc, char **argv) {
     fprintf(stderr, "nutgraf tag: no article given\n%s", ng_cli_usage);
     return 2;
   }
-  ng_config cfg;
-  ng_engine *eng;
-  ng_tagger *tg;
-  size_t rule_errors;
-  if (ng_cli_setup(site, rules, nrules, defaults, &cfg, &eng, &tg, &rule_errors) < 0)
-    return 1;
-  int failed = rule_errors > 0;
-  for (int i = first_file; i < argc; i++) {
-    ng_article *a;
-    ng_tags *t;
-    if (ng_cli_tag_file(argv[i], &cfg, tg, &a, &t) < 0) {
-      failed = 1;
-      continue;
-    }
-    int yaml = strcmp(format, "yaml") == 0;
-    char *s = yaml                          ? ng_tags_to_yaml(t, a)
-              : strcmp(format, "json") == 0 ? ng_tags_to_json(t, a)
-                                            : ng_tags_to_jsonld(t, a);
-    if (s) {
-      fputs(s, stdout);
-      if (!yaml)
-        fputc('\n', stdout);
-      free(s);
-    } else
-      failed = 1;
-    ng_tags_free(t);
-    ng_article_free(a);
-  }
-  ng_cli_teardown(&cfg, eng, tg);
-  if (fflush(stdout) != 0)
-    failed = 1;
-  return failed ? 1 : 0;
+  return ng_cli_each_article(site, rules, nrules, defaults, argv + first_file, argc - first_file,
+                             print_record, (void *)format);
 }
 
 int main(int argc, char **argv) {
