@@ -13,33 +13,11 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 [ -x "$NUTGRAF" ] || { echo "FAIL: $NUTGRAF is not an executable (run make)"; exit 1; }
 
-skip() {
-  echo "skipped: $*"
-  exit 0
-}
-
+. "$E2E/install.sh"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing nodejs and npm with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null 2>&1; } ||
-      skip "node/npm are missing and apt-get could not install them (no network?)"
-  else
-    skip "node/npm are missing and we are not root to install them"
-  fi
+  apt_install_or_skip "node/npm" nodejs npm
 fi
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing chromium with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } ||
-      skip "chromium is missing and apt-get could not install it (no network?)"
-  else
-    skip "chromium is missing and we are not root to install it (apt-get install chromium)"
-  fi
-fi
+[ -x /usr/bin/chromium ] || apt_install_or_skip chromium chromium
 cd "$ROOT/tests/browser" || exit 1
 want=$(sed -n 's/.*"playwright-core": "\(.*\)".*/\1/p' package.json)
 have=$(sed -n 's/.*"version": "\(.*\)".*/\1/p' node_modules/playwright-core/package.json 2>/dev/null | head -1)

@@ -8,18 +8,8 @@
 # prints "skipped: ..." and exits 0 only when that is impossible.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v hugo >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing hugo with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hugo >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hugo >/dev/null 2>&1; } ||
-      { echo "skipped: hugo is missing and apt-get could not install it (no network?)"; exit 0; }
-  else
-    echo "skipped: hugo is missing and we are not root to install it (apt-get install hugo)"
-    exit 0
-  fi
-fi
+. "$(dirname "$0")/install.sh"
+command -v hugo >/dev/null 2>&1 || apt_install_or_skip hugo --no-install-recommends hugo
 hugo version
 
 # The site's hugo.toml mounts ../templates/hugo: keep that layout.

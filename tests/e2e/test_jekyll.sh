@@ -8,18 +8,8 @@
 # root); prints "skipped: ..." and exits 0 only when that is impossible.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v jekyll >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing jekyll with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jekyll >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jekyll >/dev/null 2>&1; } ||
-      { echo "skipped: jekyll is missing and apt-get could not install it (no network?)"; exit 0; }
-  else
-    echo "skipped: jekyll is missing and we are not root to install it (apt-get install jekyll)"
-    exit 0
-  fi
-fi
+. "$(dirname "$0")/install.sh"
+command -v jekyll >/dev/null 2>&1 || apt_install_or_skip jekyll --no-install-recommends jekyll
 jekyll --version
 
 # What nutgraf makes of the sample site: the expectations of the checks.
