@@ -70,20 +70,77 @@ static void cache(lua_State *L, int ud, const char *k) {
   lua_pop(L, 1);
 }
 
-static void push_token(lua_State *L, const char *text, const ng_token *t) {
+/* Tables built in bulk (tokens, matches, entities) take their keys from
+ * strings pushed once per call (push_keys), with lua_rawset: lua_setfield
+ * would intern the C string again for every field of every row. The tables
+ * are fresh and have no metatable, so the result is the same. */
+static int push_keys(lua_State *L, const char *const *names, int n) {
+  luaL_checkstack(L, n + 8, "out of stack");
+  int base = lua_gettop(L) + 1;
+  for (int k = 0; k < n; k++)
+    lua_pushstring(L, names[k]);
+  return base;
+}
+
+/* Leave the stack top (the result) in place of the keys at base. */
+static void drop_keys(lua_State *L, int base) {
+  lua_replace(L, base);
+  lua_settop(L, base);
+}
+
+#define KEY(L, base, k) lua_pushvalue(L, (base) + (k))
+#define KSET_INT(L, base, k, v)                                                                    \
+  (KEY(L, base, k), lua_pushinteger(L, (lua_Integer)(v)), lua_rawset(L, -3))
+#define KSET_BOOL(L, base, k, v) (KEY(L, base, k), lua_pushboolean(L, (v) != 0), lua_rawset(L, -3))
+#define KSET_LSTR(L, base, k, s, n) (KEY(L, base, k), lua_pushlstring(L, s, n), lua_rawset(L, -3))
+#define KSET_STR(L, base, k, s) (KEY(L, base, k), lua_pushstring(L, s), lua_rawset(L, -3))
+#define KSET_NUM(L, base, k, v) (KEY(L, base, k), lua_pushnumber(L, v), lua_rawset(L, -3))
+
+enum {
+  TK_TEXT,
+  TK_I,
+  TK_J,
+  TK_WORD,
+  TK_CAP,
+  TK_UPPER,
+  TK_LOWER,
+  TK_DIGIT,
+  TK_PUNCT,
+  TK_ABBREV,
+  TK_SENT_START,
+  TK_POSSESSIVE,
+  TK_N
+};
+static const char *const token_keys[TK_N] = {"text",  "i",      "j",          "word",
+                                             "cap",   "upper",  "lower",      "digit",
+                                             "punct", "abbrev", "sent_start", "possessive"};
+
+/* One token table; keys from push_keys(L, token_keys, TK_N) at kb. */
+static void push_token(lua_State *L, int kb, const char *text, const ng_token *t) {
   lua_createtable(L, 0, 12);
-  set_str(L, "text", text + t->start, t->end - t->start);
-  set_int(L, "i", (lua_Integer)t->start + 1);
-  set_int(L, "j", (lua_Integer)t->end);
-  set_bool(L, "word", t->flags & NG_TOK_WORD);
-  set_bool(L, "cap", t->flags & NG_TOK_CAP);
-  set_bool(L, "upper", t->flags & NG_TOK_UPPER);
-  set_bool(L, "lower", t->flags & NG_TOK_LOWER);
-  set_bool(L, "digit", t->flags & NG_TOK_DIGIT);
-  set_bool(L, "punct", t->flags & NG_TOK_PUNCT);
-  set_bool(L, "abbrev", t->flags & NG_TOK_ABBREV);
-  set_bool(L, "sent_start", t->flags & NG_TOK_SENT_START);
-  set_bool(L, "possessive", t->flags & NG_TOK_POSSESSIVE);
+  KSET_LSTR(L, kb, TK_TEXT, text + t->start, t->end - t->start);
+  KSET_INT(L, kb, TK_I, (lua_Integer)t->start + 1);
+  KSET_INT(L, kb, TK_J, t->end);
+  KSET_BOOL(L, kb, TK_WORD, t->flags & NG_TOK_WORD);
+  KSET_BOOL(L, kb, TK_CAP, t->flags & NG_TOK_CAP);
+  KSET_BOOL(L, kb, TK_UPPER, t->flags & NG_TOK_UPPER);
+  KSET_BOOL(L, kb, TK_LOWER, t->flags & NG_TOK_LOWER);
+  KSET_BOOL(L, kb, TK_DIGIT, t->flags & NG_TOK_DIGIT);
+  KSET_BOOL(L, kb, TK_PUNCT, t->flags & NG_TOK_PUNCT);
+  KSET_BOOL(L, kb, TK_ABBREV, t->flags & NG_TOK_ABBREV);
+  KSET_BOOL(L, kb, TK_SENT_START, t->flags & NG_TOK_SENT_START);
+  KSET_BOOL(L, kb, TK_POSSESSIVE, t->flags & NG_TOK_POSSESSIVE);
+}
+
+/* The list of token tables of toks[0..n) over text. */
+static void push_token_list(lua_State *L, const char *text, const ng_token *toks, size_t n) {
+  int kb = push_keys(L, token_keys, TK_N);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    push_token(L, kb, text, &toks[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  drop_keys(L, kb);
 }
 
 static void push_yaml(lua_State *L, const ng_ynode *n) {
@@ -205,11 +262,7 @@ static int a_tokens(lua_State *L) {
   if (cached(L, 1, "tokens"))
     return 1;
   const ng_article *a = la->a;
-  lua_createtable(L, (int)a->ntok, 0);
-  for (size_t i = 0; i < a->ntok; i++) {
-    push_token(L, a->text, &a->toks[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_token_list(L, a->text, a->toks, a->ntok);
   cache(L, 1, "tokens");
   return 1;
 }
@@ -358,48 +411,65 @@ static int a_tag_topic(lua_State *L) {
   return 0;
 }
 
-static void push_entity(lua_State *L, const ng_entity *e) {
+enum {
+  EK_NAME,
+  EK_TYPE,
+  EK_COUNT,
+  EK_SALIENCE,
+  EK_SCORE,
+  EK_ALIASES,
+  EK_MENTIONS,
+  EK_RULES,
+  EK_I,
+  EK_J,
+  EK_N
+};
+static const char *const entity_keys[EK_N] = {"name",    "type",     "count", "salience", "score",
+                                              "aliases", "mentions", "rules", "i",        "j"};
+
+static void push_entity(lua_State *L, int kb, const ng_entity *e) {
   lua_createtable(L, 0, 8);
-  lua_pushstring(L, e->name);
-  lua_setfield(L, -2, "name");
-  lua_pushstring(L, e->type);
-  lua_setfield(L, -2, "type");
-  set_int(L, "count", (lua_Integer)(e->nmentions ? e->nmentions : 1));
-  lua_pushnumber(L, e->salience);
-  lua_setfield(L, -2, "salience");
-  lua_pushnumber(L, e->score);
-  lua_setfield(L, -2, "score");
+  KSET_STR(L, kb, EK_NAME, e->name);
+  KSET_STR(L, kb, EK_TYPE, e->type);
+  KSET_INT(L, kb, EK_COUNT, e->nmentions ? e->nmentions : 1);
+  KSET_NUM(L, kb, EK_SALIENCE, e->salience);
+  KSET_NUM(L, kb, EK_SCORE, e->score);
+  KEY(L, kb, EK_ALIASES);
   lua_createtable(L, (int)e->naliases, 0);
   for (size_t i = 0; i < e->naliases; i++) {
     lua_pushstring(L, e->aliases[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  lua_setfield(L, -2, "aliases");
+  lua_rawset(L, -3);
+  KEY(L, kb, EK_MENTIONS);
   lua_createtable(L, (int)e->nmentions, 0);
   for (size_t i = 0; i < e->nmentions; i++) {
     lua_createtable(L, 0, 2);
-    set_int(L, "i", (lua_Integer)e->mentions[i].start + 1);
-    set_int(L, "j", (lua_Integer)e->mentions[i].end);
+    KSET_INT(L, kb, EK_I, (lua_Integer)e->mentions[i].start + 1);
+    KSET_INT(L, kb, EK_J, e->mentions[i].end);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  lua_setfield(L, -2, "mentions");
+  lua_rawset(L, -3);
+  KEY(L, kb, EK_RULES);
   lua_createtable(L, (int)e->nrules, 0);
   for (size_t i = 0; i < e->nrules; i++) {
     lua_pushstring(L, e->rules[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  lua_setfield(L, -2, "rules");
+  lua_rawset(L, -3);
 }
 
 static int a_entities(lua_State *L) {
   larticle *la = check_article(L, 1);
   if (ng_tags_finalize(la->tags) < 0)
     return luaL_error(L, "out of memory");
+  int kb = push_keys(L, entity_keys, EK_N);
   lua_createtable(L, (int)la->tags->nents, 0);
   for (size_t i = 0; i < la->tags->nents; i++) {
-    push_entity(L, la->tags->ents[i]);
+    push_entity(L, kb, la->tags->ents[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  drop_keys(L, kb);
   return 1;
 }
 
@@ -412,11 +482,67 @@ static int a_entity(lua_State *L) {
   long i = ng_tags_find_entity(la->tags, name);
   if (i == -2)
     return luaL_error(L, "out of memory");
-  if (i < 0)
+  if (i < 0) {
     lua_pushnil(L);
-  else
-    push_entity(L, la->tags->ents[i]);
+    return 1;
+  }
+  int kb = push_keys(L, entity_keys, EK_N);
+  push_entity(L, kb, la->tags->ents[i]);
+  drop_keys(L, kb);
   return 1;
+}
+
+/* a:tag_mentions{score=} — every whole-word occurrence of the name or an
+ * alias (longer than one byte) of an entity found so far becomes a further
+ * mention of it. The same as building nutgraf.gazetteer from a:entities()
+ * (names, then each one's aliases, in entity order; first added wins) and
+ * calling a:tag_entity{name=, type=, at=m, score=} for each match of its
+ * scan, in order; here without a table per entity, mention and match. */
+static int a_tag_mentions(lua_State *L) {
+  larticle *la = check_article(L, 1);
+  double score = 0.5;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    score = opt_score(L, 2, 0.5);
+  }
+  const char *rule = rule_name(L);
+  ng_tags *tags = la->tags;
+  if (ng_tags_finalize(tags) < 0)
+    return luaL_error(L, "out of memory");
+  if (tags->nents == 0)
+    return 0;
+  ng_gazetteer *g = ng_gazetteer_new(0);
+  if (!g)
+    return luaL_error(L, "out of memory");
+  for (size_t i = 0; i < tags->nents; i++) {
+    const ng_entity *e = tags->ents[i];
+    const char *bad = NULL;
+    if (ng_gazetteer_add(g, e->name, e->name, e->type, "") < 0)
+      bad = e->name;
+    for (size_t k = 0; !bad && k < e->naliases; k++)
+      if (strlen(e->aliases[k]) > 1 && ng_gazetteer_add(g, e->aliases[k], e->name, e->type, "") < 0)
+        bad = e->aliases[k];
+    if (bad) {
+      lua_pushstring(L, bad); /* the message outlives the gazetteer's copy */
+      ng_gazetteer_free(g);
+      return luaL_error(L,
+                        "tag_mentions: '%s' has no words, is not valid UTF-8, or memory ran "
+                        "out",
+                        lua_tostring(L, -1));
+    }
+  }
+  const ng_article *a = la->a;
+  ng_gaz_match *m = NULL;
+  size_t n = ng_gazetteer_scan(g, a->text, a->text_len, a->toks, a->ntok, &m);
+  int failed = n == (size_t)-1;
+  for (size_t i = 0; !failed && i < n; i++)
+    failed = ng_tags_add_entity(tags, m[i].entry->canonical, m[i].entry->type, m[i].start, m[i].end,
+                                score, rule) < 0;
+  free(m);
+  ng_gazetteer_free(g);
+  if (failed)
+    return luaL_error(L, "tag_mentions: out of memory");
+  return 0;
 }
 
 static int a_topics(lua_State *L) {
@@ -499,6 +625,7 @@ static const luaL_Reg article_methods[] = {{"blocks", a_blocks},
                                            {"entities", a_entities},
                                            {"entity", a_entity},
                                            {"topics", a_topics},
+                                           {"tag_mentions", a_tag_mentions},
                                            {"drop_entity", a_drop_entity},
                                            {"drop_topic", a_drop_topic},
                                            {"set_entity", a_set_entity},
@@ -574,19 +701,20 @@ static int gaz_gc(lua_State *L) {
   return 0;
 }
 
-static void push_match(lua_State *L, const char *text, const ng_gaz_match *m) {
+enum { MK_TEXT, MK_I, MK_J, MK_NAME, MK_TYPE, MK_KIND, MK_FIRST, MK_LAST, MK_N };
+static const char *const match_keys[MK_N] = {"text", "i",    "j",           "name",
+                                             "type", "kind", "first_token", "last_token"};
+
+static void push_match(lua_State *L, int kb, const char *text, const ng_gaz_match *m) {
   lua_createtable(L, 0, 6);
-  set_str(L, "text", text + m->start, m->end - m->start);
-  set_int(L, "i", (lua_Integer)m->start + 1);
-  set_int(L, "j", (lua_Integer)m->end);
-  lua_pushstring(L, m->entry->canonical);
-  lua_setfield(L, -2, "name");
-  lua_pushstring(L, m->entry->type);
-  lua_setfield(L, -2, "type");
-  lua_pushstring(L, m->entry->kind);
-  lua_setfield(L, -2, "kind");
-  set_int(L, "first_token", (lua_Integer)m->tok_start + 1);
-  set_int(L, "last_token", (lua_Integer)m->tok_end);
+  KSET_LSTR(L, kb, MK_TEXT, text + m->start, m->end - m->start);
+  KSET_INT(L, kb, MK_I, (lua_Integer)m->start + 1);
+  KSET_INT(L, kb, MK_J, m->end);
+  KSET_STR(L, kb, MK_NAME, m->entry->canonical);
+  KSET_STR(L, kb, MK_TYPE, m->entry->type);
+  KSET_STR(L, kb, MK_KIND, m->entry->kind);
+  KSET_INT(L, kb, MK_FIRST, (lua_Integer)m->tok_start + 1);
+  KSET_INT(L, kb, MK_LAST, m->tok_end);
 }
 
 /* g:scan(a | string) -> list of matches {i, j, text, name, type, kind} */
@@ -615,15 +743,17 @@ static int gaz_scan(lua_State *L) {
   free(own);
   if (n == (size_t)-1)
     return luaL_error(L, "out of memory");
-  if (!lua_checkstack(L, 4)) {
+  if (!lua_checkstack(L, MK_N + 8)) {
     free(m);
     return luaL_error(L, "out of stack");
   }
+  int kb = push_keys(L, match_keys, MK_N);
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
-    push_match(L, text, &m[i]);
+    push_match(L, kb, text, &m[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  drop_keys(L, kb);
   free(m);
   return 1;
 }
@@ -752,11 +882,7 @@ static int l_tokens(lua_State *L) {
   size_t nt = ng_tokenize(s, n, &toks);
   if (nt == (size_t)-1)
     return luaL_error(L, "out of memory");
-  lua_createtable(L, (int)nt, 0);
-  for (size_t i = 0; i < nt; i++) {
-    push_token(L, s, &toks[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_token_list(L, s, toks, nt);
   free(toks);
   return 1;
 }
