@@ -584,3 +584,63 @@ Test(lapi, editing_methods) {
   ng_tags_free(tags);
   free_rig(&r);
 }
+
+/* Entities, types, scores, mentions and rules of two tag records agree. */
+static void assert_same_tags(const ng_tags *x, const ng_tags *y) {
+  cr_assert_eq(x->nents, y->nents);
+  for (size_t i = 0; i < x->nents; i++) {
+    const ng_entity *a = x->ents[i], *b = y->ents[i];
+    cr_assert_str_eq(a->name, b->name);
+    cr_assert_str_eq(a->type, b->type, "%s", a->name);
+    cr_assert_float_eq(a->score, b->score, 1e-12, "%s", a->name);
+    cr_assert_float_eq(a->salience, b->salience, 1e-12, "%s", a->name);
+    cr_assert_eq(a->naliases, b->naliases, "%s", a->name);
+    cr_assert_eq(a->nmentions, b->nmentions, "%s", a->name);
+    for (size_t k = 0; k < a->nmentions; k++) {
+      cr_assert_eq(a->mentions[k].start, b->mentions[k].start, "%s #%zu", a->name, k);
+      cr_assert_eq(a->mentions[k].end, b->mentions[k].end, "%s #%zu", a->name, k);
+    }
+    cr_assert_eq(a->nrules, b->nrules, "%s", a->name);
+    for (size_t k = 0; k < a->nrules; k++)
+      cr_assert_str_eq(a->rules[k], b->rules[k]);
+  }
+}
+
+#define MENTIONS_BODY                                                                              \
+  "Mayor Dana Whitfield asked the Riverton Transit Authority to wait. \"Not now,\" Whitfield "     \
+  "said; the RTA agreed. R. Ortega of Riverton, and Ortega again, and Whitfields.\n"
+
+Test(lapi, tag_mentions_is_the_gazetteer_over_the_entities) {
+  rig r = rig1(RULES "mentions.lua");
+  ng_tags *c = run_ok(r.t, "mode: c", MENTIONS_BODY);
+  ng_tags *lua = run_ok(r.t, "mode: lua", MENTIONS_BODY);
+  assert_same_tags(c, lua);
+  long dana = entity_index(c, "Dana Whitfield");
+  cr_assert_geq(dana, 0);
+  cr_assert_eq(ng_tags_entity_mention_count(c, (size_t)dana), 2, "name and 'Whitfield said'");
+  long rta = entity_index(c, "Riverton Transit Authority");
+  cr_assert_geq(rta, 0);
+  cr_assert_eq(ng_tags_entity_mention_count(c, (size_t)rta), 2, "name and 'the RTA'");
+  long ortega = entity_index(c, "Ortega");
+  cr_assert_geq(ortega, 0);
+  cr_assert_eq(ng_tags_entity_mention_count(c, (size_t)ortega), 2, "a tag without a span too");
+  cr_assert_eq(c->ents[ortega]->nrules, 1, "the rule that called it is named");
+  /* Running it again finds the same mentions: nothing changes. */
+  ng_tags *twice = run_ok(r.t, "mode: twice", MENTIONS_BODY);
+  assert_same_tags(twice, lua);
+  ng_tags *none = run_ok(r.t, "mode: none", MENTIONS_BODY);
+  cr_assert_eq(ng_tags_entity_count(none), 1, "only 'ok'");
+  ng_tags_free(c);
+  ng_tags_free(lua);
+  ng_tags_free(twice);
+  ng_tags_free(none);
+  free_rig(&r);
+}
+
+Test(lapi, tag_mentions_argument_errors_name_the_line) {
+  rig r = rig1(RULES "mentions.lua");
+  const char *f = RULES "mentions.lua";
+  fails_at(&r, "boom: score", NG_ERR_RULE, f, 8, "between 0 and 1");
+  fails_at(&r, "boom: nottable", NG_ERR_RULE, f, 10, "table expected");
+  free_rig(&r);
+}
