@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "util.h"
 
@@ -82,12 +83,14 @@ int ng_terms_is_stop(const char *w, size_t len) {
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     const char *s = stop_words[mid];
-    size_t sl = strlen(s);
-    int c = memcmp(w, s, len < sl ? len : sl);
-    if (c == 0)
-      c = len < sl ? -1 : len > sl;
-    if (c == 0)
-      return 1;
+    /* Byte order of w[0..len) against s: strncmp stops at s's NUL, which
+     * sorts before any byte of w; equal up to len, a longer s is greater. */
+    int c = strncmp(w, s, len);
+    if (c == 0) {
+      if (s[len] == '\0')
+        return 1;
+      c = -1;
+    }
     if (c < 0)
       hi = mid;
     else
@@ -196,21 +199,41 @@ size_t ng_terms_extract(const char *text, size_t len, const ng_token *toks, size
     ng_buf_free(&buf);
     return (size_t)-1;
   }
-  size_t k = 0;
-  for (size_t p = 0; k < ncand && p < buf.len; k++) {
-    c[k].s = buf.data + p;
-    c[k].len = strlen(c[k].s);
-    c[k].tf = 1;
-    p += c[k].len + 1;
+  /* Count each distinct candidate once through a hash table, then sort the
+   * distinct ones: most candidates repeat, and sorting them all (then
+   * merging neighbours) cost twice as many string comparisons. */
+  size_t cap = 16;
+  while (cap < ncand * 2)
+    cap *= 2;
+  uint32_t *slot = ng_calloc(cap, sizeof *slot); /* index + 1 into c, 0 = empty */
+  if (!slot) {
+    free(c);
+    ng_buf_free(&buf);
+    return (size_t)-1;
   }
-  qsort(c, ncand, sizeof *c, cand_str_cmp);
   size_t nu = 0;
-  for (size_t j = 0; j < ncand; j++) {
-    if (nu && strcmp(c[nu - 1].s, c[j].s) == 0)
-      c[nu - 1].tf++;
-    else
-      c[nu++] = c[j];
+  for (size_t p = 0, k = 0; k < ncand && p < buf.len; k++) {
+    const char *w = buf.data + p;
+    size_t wl = strlen(w);
+    p += wl + 1;
+    size_t h = (size_t)XXH3_64bits(w, wl) & (cap - 1);
+    for (;; h = (h + 1) & (cap - 1)) {
+      if (!slot[h]) {
+        c[nu].s = w;
+        c[nu].len = wl;
+        c[nu].tf = 1;
+        slot[h] = (uint32_t)++nu;
+        break;
+      }
+      cand *u = &c[slot[h] - 1];
+      if (u->len == wl && memcmp(u->s, w, wl) == 0) {
+        u->tf++;
+        break;
+      }
+    }
   }
+  free(slot);
+  qsort(c, nu, sizeof *c, cand_str_cmp);
   if (max_terms && nu > max_terms) {
     qsort(c, nu, sizeof *c, cand_tf_cmp);
     nu = max_terms;

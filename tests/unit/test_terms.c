@@ -1,5 +1,6 @@
 /* test_terms.c — key-term candidates (terms.c). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,4 +168,50 @@ Test(terms, oom_every_allocation) {
     break;
   }
   cr_assert_gt(failed, 1);
+}
+
+/* Many distinct words, each k-th one repeated k % 5 + 1 times, separated by
+ * commas (no bigrams): every term once, in byte order, with its count. */
+Test(terms, many_distinct_terms_counted_and_sorted) {
+  enum { NW = 1500 };
+  ng_buf b;
+  ng_buf_init(&b);
+  for (int rep = 0; rep < 5; rep++)
+    for (int k = NW - 1; k >= 0; k--) /* reversed: the input is not sorted */
+      if (k % 5 >= rep)
+        ng_buf_printf(&b, "q%c%c%c, ", 'a' + k / 676, 'a' + k / 26 % 26, 'a' + k % 26);
+  cr_assert(!b.oom);
+  ng_token *toks = malloc(b.len * sizeof *toks);
+  size_t nt = 0;
+  for (size_t i = 0; i < b.len;) { /* "qxyz" words and ", " separators */
+    size_t j = i;
+    while (j < b.len && b.data[j] >= 'a' && b.data[j] <= 'z')
+      j++;
+    if (j > i) {
+      toks[nt++] = (ng_token){(uint32_t)i, (uint32_t)j, NG_TOK_WORD};
+      i = j;
+    } else
+      toks[nt++] = (ng_token){(uint32_t)i, (uint32_t)++i, NG_TOK_PUNCT};
+  }
+  ng_term *t;
+  size_t n = ng_terms_extract(b.data, b.len, toks, nt, 0, &t);
+  cr_assert_eq(n, NW);
+  for (size_t k = 0; k < n; k++) {
+    char want[8];
+    snprintf(want, sizeof want, "q%c%c%c", 'a' + (int)k / 676, 'a' + (int)k / 26 % 26,
+             'a' + (int)k % 26);
+    cr_assert_str_eq(t[k].term, want);
+    cr_assert_eq(t[k].tf, k % 5 + 1, "%s", want);
+  }
+  ng_terms_free(t);
+  /* the 300 words said 5 times, in byte order */
+  n = ng_terms_extract(b.data, b.len, toks, nt, 300, &t);
+  cr_assert_eq(n, 300);
+  for (size_t k = 0; k < n; k++) {
+    cr_assert_eq(t[k].tf, 5);
+    cr_assert(k == 0 || strcmp(t[k - 1].term, t[k].term) < 0);
+  }
+  ng_terms_free(t);
+  free(toks);
+  ng_buf_free(&b);
 }
