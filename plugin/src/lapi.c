@@ -1081,7 +1081,23 @@ static int risky_items(const char *p, size_t n) {
   return k;
 }
 
+/* An upper bound of risky_items: each item it counts owns a repetition
+ * byte ('*', '-', '+') or a "%b". Most patterns have fewer than two, and
+ * then the full count is not needed. */
+static int may_be_risky(const char *p, size_t n) {
+  int r = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    if (c == '*' || c == '-' || c == '+' || (c == '%' && i + 1 < n && p[i + 1] == 'b'))
+      if (++r >= 2)
+        return 1;
+  }
+  return 0;
+}
+
 static void check_cost(lua_State *L, size_t subject, const char *pat, size_t plen) {
+  if (!may_be_risky(pat, plen))
+    return;
   int k = risky_items(pat, plen);
   if (k < 2)
     return;
