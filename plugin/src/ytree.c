@@ -379,7 +379,9 @@ static size_t mark_byte(const posmap *pm, yaml_mark_t m) {
     return pm->len;
   size_t i = pm->start[m.line];
   for (size_t c = 0; c < m.column && i < pm->len; c++) {
-    if (break_len(pm->text, pm->len, i))
+    unsigned char ch = (unsigned char)pm->text[i];
+    /* ASCII other than CR and LF is never a break: no call for it */
+    if ((ch >= 0x80 || ch == '\r' || ch == '\n') && break_len(pm->text, pm->len, i))
       break;
     i++;
     while (i < pm->len && ((unsigned char)pm->text[i] & 0xC0) == 0x80)
