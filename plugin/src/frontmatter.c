@@ -162,24 +162,27 @@ static int reemit(const ng_ynode *root, const char *const *drop, size_t ndrop, c
   return rc;
 }
 
-/* Append add's pairs, indented like the root mapping (" title: x" is a
- * valid root mapping too, and the pairs must line up with it). */
-static int emit_indented(const char *data, size_t lo, const ng_ynode *root, const ng_ynode *add,
-                         int crlf, ng_buf *out, ng_error *err) {
-  size_t indent = 0;
-  if (root->n) {
-    /* The lesser of the mapping's and its first key's line indents: an
-     * anchor line or "?" may start the mapping apart from its key. */
-    size_t at[2] = {root->start < lo ? lo : root->start, root->items[0]->start};
-    indent = (size_t)-1;
-    for (int i = 0; i < 2; i++) {
-      size_t ls = line_start(data, lo, at[i]), n = 0;
-      while (ls + n < at[i] && data[ls + n] == ' ')
-        n++;
-      if (n < indent)
-        indent = n;
-    }
+/* The indent of the root mapping's lines (" title: x" is a valid root
+ * mapping too, and added pairs must line up with it). */
+static size_t root_indent(const char *data, size_t lo, const ng_ynode *root) {
+  if (!root->n)
+    return 0;
+  /* The lesser of the mapping's and its first key's line indents: an
+   * anchor line or "?" may start the mapping apart from its key. */
+  size_t at[2] = {root->start < lo ? lo : root->start, root->items[0]->start};
+  size_t indent = (size_t)-1;
+  for (int i = 0; i < 2; i++) {
+    size_t ls = line_start(data, lo, at[i]), n = 0;
+    while (ls + n < at[i] && data[ls + n] == ' ')
+      n++;
+    if (n < indent)
+      indent = n;
   }
+  return indent;
+}
+
+/* Append add's pairs, each line indented by indent spaces. */
+static int emit_indented(size_t indent, const ng_ynode *add, int crlf, ng_buf *out, ng_error *err) {
   if (!indent)
     return ng_yaml_emit_pairs(add, crlf, out, err);
   ng_buf tmp;
@@ -199,10 +202,10 @@ static int emit_indented(const char *data, size_t lo, const ng_ynode *root, cons
   return out->oom ? nomem(err) : 0;
 }
 
-/* Cut the dropped keys' lines out of the block and append add. */
-static int rewrite_lines(const char *data, const ng_fm *fm, const ng_ynode *root,
-                         const char *const *drop, size_t ndrop, const ng_ynode *add, ng_buf *out,
-                         ng_error *err) {
+/* Cut the dropped keys' lines out of the block (add's pairs come after). */
+static int cut_lines(const char *data, const ng_fm *fm, const ng_ynode *root,
+                     const char *const *drop, size_t ndrop, const ng_ynode *add, ng_buf *out,
+                     ng_error *err) {
   size_t pos = fm->yaml_start, lo = fm->yaml_start, hi = fm->yaml_end, base = out->len;
   for (size_t i = 0; i < root->n; i++) {
     const ng_ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
@@ -251,8 +254,6 @@ static int rewrite_lines(const char *data, const ng_fm *fm, const ng_ynode *root
    * fence no longer starts a '\n' line and ng_fm_find cannot find it again. */
   if (!out->oom && out->len > base && out->data[out->len - 1] != '\n')
     ng_buf_puts(out, out->data[out->len - 1] == '\r' ? "\n" : fm->crlf ? "\r\n" : "\n");
-  if (add && emit_indented(data, lo, root, add, fm->crlf, out, err) < 0)
-    return -1;
   return out->oom ? nomem(err) : 0;
 }
 
@@ -310,9 +311,37 @@ int ng_fm_rewrite(const char *data, size_t len, const ng_fm *fm, const ng_ynode 
     keep += !dropped(root->items[2 * i], drop, ndrop, add);
   int ok = 0;
   if (!(root->flags & NG_Y_FLOW)) {
-    if (rewrite_lines(data, fm, root, drop, ndrop, add, out, err) < 0)
+    if (cut_lines(data, fm, root, drop, ndrop, add, out, err) < 0)
       return -1;
-    ok = block_ok(out->data + mark, out->len - mark, keep + (add ? add->n : 0), err);
+    size_t nadd = add ? add->n : 0, indent = root_indent(data, fm->yaml_start, root);
+    if (nadd && indent == 0) {
+      /* The check reads back the kept lines followed by the first added
+       * pair only. Once a line at column 0 has begun a new key of the root
+       * mapping, what follows parses the same whatever came before it, but
+       * for anchors (added pairs have none) and duplicate keys (every
+       * added key was dropped above). So if the kept lines end cleanly
+       * before that key, the whole block reads back as keep + nadd pairs,
+       * as it would when the emitter's pairs stand alone (no front matter,
+       * or re-emission). This spares parsing our own, longest part. */
+      size_t kept_end = out->len;
+      ng_ynode first;
+      memset(&first, 0, sizeof first);
+      first.kind = NG_Y_MAP;
+      first.n = 1;
+      first.items = add->items;
+      if (ng_yaml_emit_pairs(&first, fm->crlf, out, err) < 0)
+        return -1;
+      ok = block_ok(out->data + mark, out->len - mark, keep + 1, err);
+      out->len = kept_end;
+      if (out->data)
+        out->data[kept_end] = '\0';
+      if (ok > 0 && ng_yaml_emit_pairs(add, fm->crlf, out, err) < 0)
+        return -1;
+    } else {
+      if (nadd && emit_indented(indent, add, fm->crlf, out, err) < 0)
+        return -1;
+      ok = block_ok(out->data + mark, out->len - mark, keep + nadd, err);
+    }
     if (ok < 0)
       return -1;
   }

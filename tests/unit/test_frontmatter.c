@@ -378,3 +378,55 @@ Test(fm_rewrite, alias_into_a_dropped_value_falls_back_to_re_emission) {
   free(out);
   ng_ynode_free(add);
 }
+
+/* The block is read back with only the first added pair after the kept
+ * lines: layouts whose last kept value runs to the end of the block must
+ * still come out as kept pairs + added pairs, with their values intact. */
+Test(fm_rewrite, kept_lines_ending_in_open_values_read_back_whole) {
+  static const char *const cases[] = {
+      "---\ntitle: x\nnote: |+\n  kept\n\n\n---\nBody\n",
+      "---\ntitle: x\nnote: plain\n  continued\n# c\n---\nBody\n",
+      "---\ntitle: x\nlist:\n- a\n- - b\n  - c\npeople: [gone]\n---\nBody\n",
+      "---\n# only a comment\n---\nBody\n",
+      "---\n? complex\n: value\ntitle: x\n---\nBody\n",
+  };
+  ng_ynode *add = standard_add();
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    size_t olen;
+    ng_error err;
+    char *out = rewrite(cases[c], strlen(cases[c]), add, &olen, &err);
+    cr_assert_not_null(out, "case %zu: %s", c, err.message);
+    ng_fm fm, fm0;
+    cr_assert_eq(ng_fm_find(out, olen, &fm, "a.md", &err), 0);
+    cr_assert_eq(ng_fm_find(cases[c], strlen(cases[c]), &fm0, "a.md", &err), 0);
+    ng_yaml_opts o = {"a.md", 2, 0, 0, 0};
+    ng_ynode *got = ng_yaml_parse(out + fm.yaml_start, fm.yaml_end - fm.yaml_start, &o, &err);
+    ng_ynode *was =
+        ng_yaml_parse(cases[c] + fm0.yaml_start, fm0.yaml_end - fm0.yaml_start, &o, &err);
+    cr_assert_not_null(got, "case %zu: %s\n%s", c, err.message, out);
+    cr_assert_not_null(was);
+    size_t kept = 0;
+    for (size_t i = 0; i < was->n; i++) {
+      const ng_ynode *k = was->items[2 * i];
+      if (k->kind == NG_Y_SCALAR && strcmp(k->value, "people") == 0)
+        continue;
+      kept++;
+    }
+    cr_assert_eq(got->n, kept + add->n, "case %zu:\n%s", c, out);
+    /* the last kept value and every added one read back as they were */
+    if (kept) {
+      const ng_ynode *a = was->items[2 * kept - 1], *b = got->items[2 * kept - 1];
+      cr_assert_eq(a->kind, b->kind, "case %zu", c);
+      if (a->kind == NG_Y_SCALAR)
+        cr_assert_str_eq(a->value, b->value, "case %zu", c);
+      else
+        cr_assert_eq(a->n, b->n, "case %zu", c);
+    }
+    cr_assert_str_eq(ng_ynode_get(got, "people")->items[1]->value, "Zoë", "case %zu", c);
+    cr_assert_str_eq(ng_ynode_get(got, "topics")->items[0]->value, "budget", "case %zu", c);
+    ng_ynode_free(got);
+    ng_ynode_free(was);
+    free(out);
+  }
+  ng_ynode_free(add);
+}
