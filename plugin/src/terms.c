@@ -126,7 +126,11 @@ static int only_blanks(const char *s, size_t a, size_t b) {
 /* Fold token bytes into b (ASCII lower case, periods removed). Returns 1 if
  * the word is usable (>= 3 bytes, has a letter), 0 if dropped. */
 static int fold_word(const char *s, size_t len, ng_buf *b, size_t *outlen) {
-  size_t start = b->len;
+  *outlen = 0;
+  if (ng_buf_reserve(b, len + 1) < 0)
+    return 0; /* b->oom is set: the caller gives up */
+  char *d = b->data + b->len;
+  size_t m = 0;
   int letter = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -136,10 +140,12 @@ static int fold_word(const char *s, size_t len, ng_buf *b, size_t *outlen) {
       c = (unsigned char)(c - 'A' + 'a');
     if ((c >= 'a' && c <= 'z') || c >= 0x80)
       letter = 1;
-    ng_buf_putc(b, (char)c);
+    d[m++] = (char)c;
   }
-  *outlen = b->len - start;
-  return letter && *outlen >= 3;
+  b->len += m;
+  d[m] = '\0';
+  *outlen = m;
+  return letter && m >= 3;
 }
 
 size_t ng_terms_extract(const char *text, size_t len, const ng_token *toks, size_t ntok,
@@ -233,12 +239,11 @@ size_t ng_terms_extract(const char *text, size_t len, const ng_token *toks, size
     }
   }
   free(slot);
-  qsort(c, nu, sizeof *c, cand_str_cmp);
-  if (max_terms && nu > max_terms) {
+  if (max_terms && nu > max_terms) { /* the top max_terms by tf, then by term */
     qsort(c, nu, sizeof *c, cand_tf_cmp);
     nu = max_terms;
-    qsort(c, nu, sizeof *c, cand_str_cmp);
   }
+  qsort(c, nu, sizeof *c, cand_str_cmp);
   size_t bytes = 0;
   for (size_t j = 0; j < nu; j++)
     bytes += c[j].len + 1;
