@@ -44,6 +44,17 @@ static void emit(builder *b, char c, size_t at) {
     b->oom = 1;
 }
 
+/* Append s[0..n) standing for file offsets at, at + 1, ... (a verbatim run). */
+static void emit_run(builder *b, const char *s, size_t n, size_t at) {
+  if (bmap_reserve(b, n) < 0)
+    return;
+  for (size_t i = 0; i < n; i++)
+    b->map[b->text.len + i] = (uint32_t)(at + i);
+  ng_buf_put(&b->text, s, n);
+  if (b->text.oom)
+    b->oom = 1;
+}
+
 /* Append `lit` (text cmark decoded from the source) and map each byte into
  * src[*cur..bound). Most literals appear verbatim; entities and backslash
  * escapes do not, and then each byte is matched greedily a short way ahead. */
@@ -55,8 +66,7 @@ static void emit_aligned(builder *b, const char *lit, size_t n, const char *src,
   const char *hit = c < bound ? memmem(src + c, bound - c, lit, n) : NULL;
   if (hit) {
     size_t p = (size_t)(hit - src);
-    for (size_t i = 0; i < n; i++)
-      emit(b, lit[i], p + i);
+    emit_run(b, lit, n, p);
     *cur = p + n;
     return;
   }
