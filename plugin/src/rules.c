@@ -270,13 +270,77 @@ ng_tagger *ng_tagger_of(lua_State *L) {
   return ud;
 }
 
+/* Lua allocates and frees a great many small blocks (a table and its
+ * node array per token, per match...), and glibc's malloc spent ~8% of a
+ * build on them. They come from the tagger's pool instead: a free-list
+ * pop or push. Under AddressSanitizer the pool is off, so that a C
+ * pointer kept into a collected Lua string is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NG_USE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NG_USE_POOL 0
+#endif
+#endif
+#ifndef NG_USE_POOL
+#define NG_USE_POOL 1
+#endif
+#define POOL_SLAB ((size_t)64 << 10)
+
+static size_t pool_class(size_t n) { return (n - 1) / NG_POOL_STEP; }
+
+static void *block_alloc(ng_lpool *p, size_t n) {
+  if (!NG_USE_POOL || n > NG_POOL_MAX)
+    return malloc(n);
+  size_t c = pool_class(n);
+  void *b = p->free[c];
+  if (b) {
+    p->free[c] = *(void **)b;
+    return b;
+  }
+  size_t sz = (c + 1) * NG_POOL_STEP;
+  if ((size_t)(p->end - p->bump) < sz) {
+    char *slab = malloc(POOL_SLAB);
+    if (!slab)
+      return NULL;
+    *(void **)slab = p->slabs;
+    p->slabs = slab;
+    p->bump = slab + NG_POOL_STEP; /* past the link, still 16-byte aligned */
+    p->end = slab + POOL_SLAB;
+  }
+  b = p->bump;
+  p->bump += sz;
+  return b;
+}
+
+static void block_free(ng_lpool *p, void *b, size_t n) {
+  if (!NG_USE_POOL || n > NG_POOL_MAX) {
+    free(b);
+    return;
+  }
+  size_t c = pool_class(n);
+  *(void **)b = p->free[c];
+  p->free[c] = b;
+}
+
+static void pool_destroy(ng_lpool *p) {
+  while (p->slabs) {
+    void *next = *(void **)p->slabs;
+    free(p->slabs);
+    p->slabs = next;
+  }
+  memset(p, 0, sizeof *p);
+}
+
 /* Counting allocator: the per-article memory limit. With ptr == NULL, osize
- * is a type tag, not a size. */
+ * is a type tag, not a size; otherwise it is the block's size (Lua always
+ * passes it), which tells which pool class the block came from. */
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   ng_tagger *t = ud;
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
-    free(ptr);
+    if (ptr)
+      block_free(&t->pool, ptr, old);
     t->mem_used -= old;
     return NULL;
   }
@@ -284,7 +348,18 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     t->mem_hit = 1;
     return NULL;
   }
-  void *p = realloc(ptr, nsize);
+  void *p;
+  if (!ptr)
+    p = block_alloc(&t->pool, nsize);
+  else if (NG_USE_POOL && (old <= NG_POOL_MAX || nsize <= NG_POOL_MAX)) {
+    if (old <= NG_POOL_MAX && nsize <= NG_POOL_MAX && pool_class(old) == pool_class(nsize))
+      p = ptr; /* the block already fits */
+    else if ((p = block_alloc(&t->pool, nsize)) != NULL) {
+      memcpy(p, ptr, old < nsize ? old : nsize);
+      block_free(&t->pool, ptr, old);
+    }
+  } else
+    p = realloc(ptr, nsize);
   if (p)
     t->mem_used = t->mem_used - old + nsize;
   return p;
@@ -870,6 +945,7 @@ ng_tagger *ng_tagger_new(ng_engine *e, ng_error *err) {
   t->mem_limit = LOAD_MEMORY;
   t->L = lua_newstate(l_alloc, t);
   if (!t->L) {
+    pool_destroy(&t->pool);
     free(t);
     ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "cannot create a Lua state");
     return NULL;
@@ -917,6 +993,7 @@ void ng_tagger_free(ng_tagger *t) {
     return;
   if (t->L)
     lua_close(t->L);
+  pool_destroy(&t->pool);
   free(t);
 }
 

@@ -46,9 +46,21 @@ struct ng_engine {
   size_t ndata_seen;
 };
 
+/* Small blocks for one Lua state: per size class (16-byte steps up to
+ * NG_POOL_MAX) a free list threaded through the freed blocks, carved from
+ * 64 KiB slabs that live as long as the tagger. */
+#define NG_POOL_MAX 512
+#define NG_POOL_STEP 16
+typedef struct ng_lpool {
+  void *free[NG_POOL_MAX / NG_POOL_STEP];
+  char *bump, *end; /* the unused rest of the newest slab */
+  void *slabs;      /* every slab, linked through its first word */
+} ng_lpool;
+
 struct ng_tagger {
   ng_engine *e;
   lua_State *L;
+  ng_lpool pool;
   size_t mem_used, mem_limit;
   unsigned long steps, budget;
   int budget_hit, mem_hit;

@@ -644,3 +644,16 @@ Test(lapi, tag_mentions_argument_errors_name_the_line) {
   fails_at(&r, "boom: nottable", NG_ERR_RULE, f, 10, "table expected");
   free_rig(&r);
 }
+
+/* The tagger's pooled allocator moves blocks between size classes as they
+ * grow and shrink; many articles in a row must keep every value intact. */
+Test(rules, pooled_blocks_keep_their_contents) {
+  const char *files[] = {RULES "pool.lua", NULL};
+  rig r = make_rig(0, SMALL_MEMORY, files);
+  for (int i = 0; i < 5; i++) {
+    ng_tags *tags = run_ok(r.t, NULL, NULL);
+    cr_assert_geq(entity_index(tags, "ok"), 0);
+    ng_tags_free(tags);
+  }
+  free_rig(&r);
+}
