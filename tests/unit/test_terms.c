@@ -190,8 +190,10 @@ Test(terms, many_distinct_terms_counted_and_sorted) {
     if (j > i) {
       toks[nt++] = (ng_token){(uint32_t)i, (uint32_t)j, NG_TOK_WORD};
       i = j;
-    } else
-      toks[nt++] = (ng_token){(uint32_t)i, (uint32_t)++i, NG_TOK_PUNCT};
+    } else {
+      toks[nt++] = (ng_token){(uint32_t)i, (uint32_t)(i + 1), NG_TOK_PUNCT};
+      i++;
+    }
   }
   ng_term *t;
   size_t n = ng_terms_extract(b.data, b.len, toks, nt, 0, &t);
