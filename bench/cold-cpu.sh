@@ -2,7 +2,9 @@
 # bench/cold-cpu.sh [RUNS] NUTGRAF...: CPU milliseconds per article of a cold
 # `build --force --jobs 1` over a synthetic corpus (default /tmp/p-corpus, set
 # CORPUS=...; make it with bench/gen-corpus.py). Runs the binaries alternately
-# RUNS times (default 5) and prints each one's median user+sys per article.
+# RUNS times and prints each one's median user+sys and user-only CPU per
+# article (sys is mostly the file system creating the output files, and
+# swings with the state of the disk).
 set -eu
 runs=$1
 shift
@@ -17,14 +19,16 @@ while [ "$i" -lt "$runs" ]; do
     rm -rf "$corpus/.nutgraf" "$corpus/public-content"
     /usr/bin/time -f '%U %S' -o "$tmp/t" "$bin" build "$corpus" --force --quiet --jobs 1
     awk -v n="$n" '{ printf "%.4f\n", ($1 + $2) * 1000 / n }' "$tmp/t" >>"$tmp/cpu.$k"
+    awk -v n="$n" '{ printf "%.4f\n", $1 * 1000 / n }' "$tmp/t" >>"$tmp/usr.$k"
     k=$((k + 1))
   done
   i=$((i + 1))
 done
+median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 k=0
 for bin in "$@"; do
-  printf '%-32s %s ms CPU/article (median of %d; runs:%s)\n' "$bin" \
-    "$(sort -n "$tmp/cpu.$k" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "$runs" \
+  printf '%-32s %s ms CPU/article, %s ms user (medians of %d; user+sys runs:%s)\n' "$bin" \
+    "$(median "$tmp/cpu.$k")" "$(median "$tmp/usr.$k")" "$runs" \
     "$(tr '\n' ' ' <"$tmp/cpu.$k" | sed 's/ $//; s/^/ /')"
   k=$((k + 1))
 done

@@ -1,6 +1,7 @@
 /* terms.c — key-term candidates: unigrams and bigrams with tf, stop words out. */
 #include "terms.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -78,8 +79,26 @@ const char *const *ng_terms_stop_words(size_t *n) {
   return stop_words;
 }
 
+/* The stop words starting with each byte: [first[c], first[c + 1]). */
+static uint16_t first[257];
+static pthread_once_t first_once = PTHREAD_ONCE_INIT;
+
+static void first_init(void) {
+  size_t k = 0;
+  for (int c = 0; c < 256; c++) {
+    first[c] = (uint16_t)k;
+    while (k < NSTOP && (unsigned char)stop_words[k][0] == c)
+      k++;
+  }
+  first[256] = (uint16_t)k;
+}
+
 int ng_terms_is_stop(const char *w, size_t len) {
-  size_t lo = 0, hi = NSTOP;
+  if (!len)
+    return 0;
+  pthread_once(&first_once, first_init);
+  unsigned char c0 = (unsigned char)w[0];
+  size_t lo = first[c0], hi = first[c0 + 1];
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     const char *s = stop_words[mid];

@@ -270,6 +270,10 @@ int ng_ynode_as_number(const ng_ynode *n, double *out) {
  * a YAML 1.1 or 1.2 reader? Conservative: anything number- or date-like. */
 static int plain_is_typed(const char *s) {
   static const char *const OTHER[] = {"y", "Y", "n", "N", "<<", "=", NULL};
+  /* Every typed form starts with one of these (the lists below, numbers,
+   * dates, .inf): most names and paths are settled by their first byte. */
+  if (*s && !strchr("~nNtTyYoOfF<=+-.0123456789", *s))
+    return 0;
   if (is_one_of(s, NULLS) || is_one_of(s, TRUES) || is_one_of(s, FALSES) || is_one_of(s, OTHER))
     return 1;
   const char *p = s;

@@ -65,6 +65,11 @@ Test(terms, stop_words_sorted_and_found) {
   cr_assert_not(ng_terms_is_stop("sai", 3));   /* prefix of "said" */
   cr_assert_not(ng_terms_is_stop("saidx", 5)); /* "said" is a prefix */
   cr_assert_not(ng_terms_is_stop("", 0));
+  /* before the first, after the last, a first byte no stop word has */
+  cr_assert_not(ng_terms_is_stop("aaa", 3));
+  cr_assert_not(ng_terms_is_stop("zzz", 3));
+  cr_assert_not(ng_terms_is_stop("\xc3\xa9t\xc3\xa9", 5));
+  cr_assert(ng_terms_is_stop("yourselves", 10));
 }
 
 Test(terms, unigrams_bigrams_tf_sorted) {
