@@ -1453,6 +1453,11 @@ static int guarded(lua_State *L) {
     if (sl >= STEP_MIN_SUBJECT && pl && p[0] != '^' && has_repetition(p, pl))
       return stepped(L, kind, s, sl);
   }
+  /* The original is a C function: run it in this call's frame (same
+   * arguments, same results) instead of through lua_call. */
+  lua_CFunction orig = lua_tocfunction(L, lua_upvalueindex(1));
+  if (orig)
+    return orig(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

@@ -657,3 +657,13 @@ Test(rules, pooled_blocks_keep_their_contents) {
   }
   free_rig(&r);
 }
+
+/* The guarded string functions run the originals in their own call, so a
+ * bad argument is named as stock Lua names it. */
+Test(lapi, string_argument_errors_name_the_function) {
+  rig r = rig1(RULES "strargs.lua");
+  const char *f = RULES "strargs.lua";
+  fails_at(&r, "boom: init", NG_ERR_RULE, f, 6, "bad argument #2 to 'find' (number expected");
+  fails_at(&r, "boom: repl", NG_ERR_RULE, f, 8, "bad argument #3 to 'gsub'");
+  free_rig(&r);
+}
