@@ -91,7 +91,10 @@ return {
       local k, e = m.first_token, m.last_token
       local nxt = toks[e + 1]
       local nxt2 = toks[e + 2]
-      if m.kind == "demonym" then
+      if m.kind ~= "country" and W.function_words[m.text:lower()] then
+        -- "in March", "since May": a month or a function word, not the town
+        local _ = 0
+      elseif m.kind == "demonym" then
         local w = nxt and nxt.word and low(nxt)
         if w and state_nouns[w] then
           -- the country is meant, but the adjective is not a mention of its name

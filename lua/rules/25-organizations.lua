@@ -19,6 +19,59 @@ local ordinals = W.set {
 
 local function low(t) return t.text:lower() end
 
+local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+local given = nutgraf.words("../data/given-names.txt")
+
+-- Words that only a company or an institution has, after "X's" ("Veltrix's
+-- chief executive", "Quorvant's shareholders") or right after the name
+-- ("a Quorvant spokesperson", "Veltrix shares fell").
+local owned_nouns = W.set {
+  "shareholders", "headquarters", "subsidiary", "subsidiaries", "spokesperson", "spokesman",
+  "spokeswoman", "employees", "executives", "ceo", "cfo", "board", "revenue", "revenues",
+  "profit", "profits", "earnings", "customers", "founder", "co-founder", "stock", "products",
+  "factory", "factories", "plant", "plants", "website", "app", "platform", "subscribers",
+  "workforce", "chief", "parent", "unit", "division",
+}
+local after_nouns = W.set {
+  "spokesperson", "spokesman", "spokeswoman", "shares", "shareholders", "stock", "executives",
+  "employees", "headquarters", "subscribers",
+}
+-- "chief executive", not "chief of staff"
+local chief_next = W.set { "executive", "financial", "operating", "technology", "economist" }
+-- "shares of X", "a spokeswoman for X", "analysts at X": nouns, then the preposition
+local before_pairs = {
+  shares = W.set { "of", "in" }, stake = W.set { "in" }, subsidiary = W.set { "of" },
+  unit = W.set { "of" }, takeover = W.set { "of" }, acquisition = W.set { "of" },
+  lawsuit = W.set { "against" }, employees = W.set { "of", "at" }, workers = W.set { "at" },
+  executives = W.set { "at" }, analyst = W.set { "at" }, analysts = W.set { "at" },
+  economist = W.set { "at" }, economists = W.set { "at" }, strategist = W.set { "at" },
+  strategists = W.set { "at" }, researchers = W.set { "at" }, customers = W.set { "of" },
+  spokesperson = W.set { "for" }, spokesman = W.set { "for" }, spokeswoman = W.set { "for" },
+  ceo = W.set { "of" }, founder = W.set { "of" }, ["co-founder"] = W.set { "of" },
+  shareholders = W.set { "of", "in" }, owner = W.set { "of" }, maker = W.set { "of" },
+}
+-- "X said in a statement", "X said its ...": said, then one of these
+local statement_words = W.set { "statement", "filing", "release", "its" }
+
+-- Words that say an article is a sports report: "the Bruins", "the Knicks"
+-- are teams there.
+local sport_words = W.set {
+  "game", "games", "season", "coach", "scored", "beat", "defeated", "points", "innings",
+  "inning", "goal", "goals", "playoff", "playoffs", "quarterback", "pitcher", "striker",
+  "match", "league", "tournament", "rebounds", "assists", "touchdown", "touchdowns",
+  "halftime", "overtime", "roster", "draft", "victory", "win", "loss", "standings",
+  "championship", "team", "teams", "fans", "home", "road",
+}
+-- plural capitalized words after "the" that are not teams
+local not_teams = W.set {
+  "olympics", "paralympics", "games", "oscars", "grammys", "emmys", "tonys", "finals",
+  "playoffs", "democrats", "republicans", "tories", "americans", "greens", "socialists",
+  "liberals", "conservatives", "nationals", "states", "islands", "alps", "rockies", "andes",
+  "himalayas", "balkans", "midlands", "highlands", "isles", "netherlands", "philippines",
+  "bahamas", "maldives", "seychelles", "comoros", "emirates", "commons", "lords", "times",
+  "news", "gospels", "beatles", "jews", "muslims", "christians", "catholics", "hindus",
+}
+
 -- "65", "139th", "2d", "IV", "Fourth": a unit's number.
 local function unit_number(t)
   if not (t and t.word) then return false end
@@ -34,15 +87,19 @@ return {
     local n = #toks
     local by_i = {}
     for k, t in ipairs(toks) do by_i[t.i] = k end
-    local covered = {}
-    for _, e in ipairs(a:entities()) do
+    local covered, owner = {}, {}
+    local ents = a:entities()
+    for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
         local k = by_i[m.i]
         if k then
-          covered[k] = true
           -- a numbered unit: the number belongs to the name
           local kj = k
           while toks[kj + 1] and toks[kj].j < m.j do kj = kj + 1 end
+          for p = k, kj do
+            covered[p] = true
+            if not owner[p] or owner[p].score < e.score then owner[p] = e end
+          end
           local the = toks[k - 1]
           if e.type == "organization" and the and the.text == "The" and not the.sent_start then
             -- "at The Hockey News": a capital "The" mid-sentence is part of the name
@@ -80,10 +137,106 @@ return {
     end
     for k = 2, n - 1 do
       local t, nx = toks[k], toks[k + 1]
-      if head_of[t.text] and not covered[k] and toks[k - 1].text == "the" and not t.sent_start
+      local the = toks[k - 1].text
+      if head_of[t.text] and not covered[k] and (the == "the" or (the == "The" and toks[k - 1].sent_start))
+          and not t.sent_start
           and not (nx.word and nx.cap) and nx.text ~= "of" then
         a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
         covered[k] = true
+      end
+    end
+    -- Organizations by the company words around an unknown name.
+    local common, person_part, sport = {}, {}, 0
+    for _, t in ipairs(toks) do
+      if t.lower then
+        common[t.text] = true
+        if sport_words[t.text] then sport = sport + 1 end
+      end
+    end
+    -- "Halvard" after "Halvard Freight Inc.": the short form of the one
+    -- organization whose name it starts
+    local short = {}
+    for _, e in ipairs(ents) do
+      if e.type == "person" then
+        for w in e.name:gmatch("%S+") do person_part[w] = true end
+      elseif e.type == "organization" then
+        local w = e.name:match("^(%S+) ")
+        if w then short[w] = (short[w] == nil) and e.name or false end
+      end
+    end
+    -- May the run s..e be typed an organization? Not over a known name, a
+    -- person, a place, a title or an everyday word.
+    local function free_run(s, e)
+      if s > e or e - s > 3 then return false end
+      for p = s, e do
+        local t = toks[p]
+        if not (t.word and t.cap) or person_part[t.text] then return false end
+        local o = owner[p]
+        if o and not (o.type == "person" and o.score < 0.5) then return false end
+      end
+      local first, last = low(toks[s]), low(toks[e])
+      if W.function_words[first] or W.titles[first] or W.titles[last] or common[first] or common[last]
+          or (given[toks[s].text] and s < e) then
+        return false
+      end
+      return not places:lookup(a.text:sub(toks[s].i, toks[e].j))
+    end
+    local function org(s, e)
+      if free_run(s, e) then
+        local name = a.text:sub(toks[s].i, toks[e].j)
+        a:tag_entity { name = short[name] or name, type = "organization",
+                       i = toks[s].i, j = toks[e].j, score = 0.6 }
+        for p = s, e do covered[p] = true end
+      end
+    end
+    -- the capitalized words ending at e (at most four)
+    local function back(e)
+      local s = e
+      while s > e - 3 and toks[s - 1] and toks[s - 1].word and toks[s - 1].cap and not toks[s].sent_start do
+        s = s - 1
+      end
+      while s < e and W.function_words[low(toks[s])] do s = s + 1 end
+      return s
+    end
+    -- the capitalized words from s (at most four)
+    local function fwd(s)
+      local e = s
+      while e < s + 3 and toks[e + 1] and toks[e + 1].word and toks[e + 1].cap and not toks[e + 1].sent_start do
+        e = e + 1
+      end
+      return e
+    end
+    for k = 2, n - 1 do
+      local t = toks[k]
+      if t.lower then
+        local w = t.text
+        local c = toks[k - 1]
+        if c.cap and c.word and after_nouns[w] then
+          org(back(k - 1), k - 1)
+        elseif c.possessive and owned_nouns[w] and toks[k - 2] and toks[k - 2].cap
+            and (w ~= "chief" or (toks[k + 1].lower and chief_next[toks[k + 1].text])) then
+          org(back(k - 2), k - 2)
+        elseif w == "said" and c.cap and c.word and toks[k + 1].lower and (statement_words[toks[k + 1].text]
+            or (toks[k + 3] and toks[k + 1].text == "in" and statement_words[toks[k + 3].text])) then
+          org(back(k - 1), k - 1)
+        elseif before_pairs[w] and toks[k + 1].lower and before_pairs[w][toks[k + 1].text] then
+          local q = k + 2
+          if toks[q] and toks[q].text == "the" then q = q + 1 end
+          if toks[q] and toks[q].cap and not toks[q].sent_start then org(q, fwd(q)) end
+        end
+      end
+      if sport >= 4 and (t.text == "the" or (t.text == "The" and t.sent_start)) then
+        -- "the Bruins", "the Red Sox": a team, in a sports report
+        local q = k + 1
+        local e = q
+        if toks[e + 1] and toks[e + 1].cap and toks[e + 1].word then e = e + 1 end
+        local last = toks[e].text
+        local more = toks[e + 1] and toks[e + 1].cap and toks[e + 1].word
+        if toks[q].word and toks[q].cap and not toks[q].sent_start and not more
+            and (last:find("^%u%l+s$") or last:find("^%d+ers$") or last:find("^%u%l+%u%l+s$"))
+            and not not_teams[last:lower()] and not places:lookup(last:sub(1, -2)) then
+          org(q, e)
+        end
       end
     end
     for k = 1, n do
