@@ -1,6 +1,6 @@
 -- Topics: IPTC Media Topics from a lexicon of news terms. Each term found
 -- adds its weight to its topic (more in the title and the lead); the few
--- strongest topics are tagged, each with its parent.
+-- strongest topics (three at most) are tagged, each with its parent.
 local lexicon = nutgraf.read_tsv("../data/topic-lexicon.tsv")
 local topics = nutgraf.read_tsv("../data/iptc-topics.tsv")
 
@@ -23,6 +23,7 @@ end
 local terms = nutgraf.gazetteer(entries, { fold = true })
 
 local MAX_TOPICS = 3      -- leaf topics; each comes with its parents
+local MAX_TAGGED = 6      -- topics in all, parents included
 local THRESHOLD = 1.2
 local RELATIVE = 0.4      -- a topic must have this share of the best score
 
@@ -65,10 +66,14 @@ return {
         score[q] = (score[q] or 0) + w
       end
     end
+    local sport_orgs = 0
     for _, e in ipairs(a:entities()) do
-      local _, _, kind = orgs:lookup(e.name)
-      if e.type == "organization" and kind == "sports" then
-        score[SPORT] = (score[SPORT] or 0) + 0.5
+      if e.type == "organization" and sport_orgs < 2 then
+        local _, _, kind = orgs:lookup(e.name)
+        if kind == "sports" then
+          sport_orgs = sport_orgs + 1
+          score[SPORT] = (score[SPORT] or 0) + 0.5
+        end
       end
     end
     -- A child topic's evidence also supports its ancestors (half per level),
@@ -110,14 +115,24 @@ return {
         if not related then chosen[#chosen + 1] = r end
       end
     end
+    -- Each leaf with its parent, strongest first; a leaf that would take the
+    -- article past MAX_TAGGED topics is left out.
+    local tagged, n_tagged = {}, 0
     for _, r in ipairs(chosen) do
-      local conf = 1 - math.exp(-r.s / 3)
-      a:tag_topic { id = r.q, label = label[r.q], score = conf }
-      local p, c = parent[r.q], conf
-      while p do
-        c = c * 0.9
-        a:tag_topic { id = p, label = label[p], score = c }
-        p = parent[p]
+      -- the strongest leaf brings its parent and grandparent, the others their parent
+      local new, q = {}, r.q
+      while q and not tagged[q] and #new < (n_tagged == 0 and 3 or 2) do
+        new[#new + 1] = q
+        q = parent[q]
+      end
+      if n_tagged + #new <= MAX_TAGGED or n_tagged == 0 then
+        local conf = 1 - math.exp(-r.s / 3)
+        for _, t in ipairs(new) do
+          tagged[t] = true
+          n_tagged = n_tagged + 1
+          a:tag_topic { id = t, label = label[t], score = conf }
+          conf = conf * 0.9
+        end
       end
     end
   end,
