@@ -757,6 +757,10 @@ deterministic (sorted).
 | `iptc-topics.tsv` | the active (not retired) IPTC Media Topics: qcode, level, parent (`-` for top-level), English label | IPTC Media Topics, `mediatopics_2023-10-24_en.tsv` |
 | `topic-lexicon.tsv` | news terms mapped to IPTC Media Topic qcodes with a weight | `tools/topic-lexicon.in.tsv` (hand-written), qcodes checked against the IPTC file |
 
+The default name rules also read the words of `topic-lexicon.tsv` and of the
+IPTC labels as a vocabulary of everyday English words (a capitalized run made
+of them is not taken for a person's name); no other data source is used.
+
 ## Formats
 
 - Gazetteers (`places.tsv`, `organizations.tsv`): UTF-8; lines starting with

@@ -135,6 +135,10 @@ local not_person_starts = W.set {
   "mount", "fort", "port", "cape", "st.", "saint", "san", "santa", "los", "las", "hotel",
 }
 
+-- Legal forms after a company's name.
+local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "llc", "plc", "ag",
+  "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
+
 local compass = W.set { "north", "south", "east", "west", "northern", "southern", "eastern",
   "western", "central", "greater", "upper", "lower" }
 
@@ -317,7 +321,13 @@ return {
               tag("place", s, pp, 0.6)
             else
               e = org_tail(toks, e)
-              tag("organization", s, e, 0.8)
+              local known = legal_forms[low(toks[e])] and orgs:lookup(span_text(a, toks, s, e - 1))
+              if known then
+                -- "Gilead Sciences Inc.": the known company, by its usual name
+                a:tag_entity { name = known, type = "organization", i = toks[s].i, j = toks[e].j, score = 0.8 }
+              else
+                tag("organization", s, e, 0.8)
+              end
             end
           elseif W.org_heads[head] and words == 1 and before_word == "the" and not common[toks[e].text:lower()] then
             -- a bare head word ("the Council") is too vague to tag
