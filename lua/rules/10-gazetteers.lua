@@ -79,10 +79,7 @@ return {
   name = "gazetteers",
   article = function(a)
     local toks = a:tokens()
-    local common = {}
-    for _, t in ipairs(toks) do
-      if t.word and t.lower then common[t.text] = true end
-    end
+    local common = W.lower_words(toks)
     local dl = dateline(a, toks)
     local org_span = {}
     local org_matches = orgs:scan(a)

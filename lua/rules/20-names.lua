@@ -16,15 +16,6 @@ local function is_name_word(t)
   return t and t.word and t.cap and not (t.digit and not t.text:find("%a"))
 end
 
--- Every word the article also writes in lower case is a common word.
-local function lower_words(toks)
-  local seen = {}
-  for _, t in ipairs(toks) do
-    if t.word and t.lower then seen[t.text] = true end
-  end
-  return seen
-end
-
 -- An all-caps run (a shouting headline, a dateline) is not read as names.
 local function shouting(toks, k)
   local n = 0
@@ -188,7 +179,7 @@ return {
     local toks = a:tokens()
     text_of = a.text
     local n = #toks
-    local common = lower_words(toks)
+    local common = W.lower_words(toks)
     local blocks = a:blocks()
     local title_end = 0
     if blocks[1] and blocks[1].kind == "title" then title_end = blocks[1].j end

@@ -85,13 +85,11 @@ return {
   article = function(a)
     local toks = a:tokens()
     local n = #toks
-    local by_i = {}
-    for k, t in ipairs(toks) do by_i[t.i] = k end
     local covered, owner = {}, {}
     local ents = a:entities()
     for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
-        local k = by_i[m.i]
+        local k = W.token_at(toks, m.i)
         if k then
           -- a numbered unit: the number belongs to the name
           local kj = k
@@ -105,8 +103,8 @@ return {
             -- "at The Hockey News": a capital "The" mid-sentence is part of the name
             a:tag_entity { name = e.name, type = "organization", i = the.i, j = m.j, score = 0.7 }
           end
-          if e.type == "place" and low(toks[kj]) == "hall" and toks[kj + 2] and low(toks[kj + 1]) == "of"
-              and toks[kj + 2].text == "Fame" then
+          if e.type == "place" and toks[kj + 2] and toks[kj + 2].text == "Fame" and low(toks[kj]) == "hall"
+              and toks[kj + 1].text == "of" then
             -- "the Hockey Hall of Fame" is an institution
             a:tag_entity { name = a.text:sub(m.i, toks[kj + 2].j), type = "organization",
                            i = m.i, j = toks[kj + 2].j, score = 0.7 }
@@ -124,46 +122,36 @@ return {
       end
     end
     -- "the League", "the Army": a bare head word after "the" is a later
-    -- mention of the one organization of the article whose name holds it
-    local head_of = {}
-    for _, e in ipairs(a:entities()) do
+    -- mention of the one organization of the article whose name holds it.
+    -- "Halvard" after "Halvard Freight Inc.": the short form of the one
+    -- organization whose name it starts.
+    local head_of, short, person_part = {}, {}, {}
+    for _, e in ipairs(ents) do
       if e.type == "organization" then
         for w in e.name:gmatch("%u%l+") do
           if W.org_heads[w:lower()] then
             head_of[w] = (head_of[w] == nil or head_of[w] == e.name) and e.name or false
           end
         end
-      end
-    end
-    for k = 2, n - 1 do
-      local t, nx = toks[k], toks[k + 1]
-      local the = toks[k - 1].text
-      if head_of[t.text] and not covered[k] and (the == "the" or (the == "The" and toks[k - 1].sent_start))
-          and not t.sent_start
-          and not (nx.word and nx.cap) and nx.text ~= "of" then
-        a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
-        covered[k] = true
-      end
-    end
-    -- Organizations by the company words around an unknown name.
-    local common, person_part, sport = {}, {}, 0
-    for _, t in ipairs(toks) do
-      if t.lower then
-        common[t.text] = true
-        if sport_words[t.text] then sport = sport + 1 end
-      end
-    end
-    -- "Halvard" after "Halvard Freight Inc.": the short form of the one
-    -- organization whose name it starts
-    local short = {}
-    for _, e in ipairs(ents) do
-      if e.type == "person" then
-        for w in e.name:gmatch("%S+") do person_part[w] = true end
-      elseif e.type == "organization" then
         local w = e.name:match("^(%S+) ")
         if w then short[w] = (short[w] == nil) and e.name or false end
+      elseif e.type == "person" then
+        for w in e.name:gmatch("%S+") do person_part[w] = true end
       end
     end
+    local common = W.lower_words(toks)
+    -- In a sports report "the Bruins" is a team (counted when first needed).
+    local sport
+    local function sport_report()
+      if not sport then
+        sport = 0
+        for w in pairs(common) do
+          if sport_words[w] then sport = sport + 1 end
+        end
+      end
+      return sport >= 3
+    end
+
     -- May the run s..e be typed an organization? Not over a known name, a
     -- person, a place, a title or an everyday word.
     local function free_run(s, e)
@@ -206,61 +194,69 @@ return {
       end
       return e
     end
-    for k = 2, n - 1 do
+
+    -- One pass: company words around unknown names, "the" + head word or
+    -- team, call signs and numbered units.
+    for k = 1, n do
       local t = toks[k]
-      if t.lower then
-        local w = t.text
-        local c = toks[k - 1]
-        if c.cap and c.word and after_nouns[w] then
+      if not t.word then
+        local _ = 0
+      elseif t.lower then
+        local w, c, nx = t.text, toks[k - 1], toks[k + 1]
+        if not (c and nx) then
+          local _ = 0
+        elseif c.cap and c.word and after_nouns[w] then
           org(back(k - 1), k - 1)
         elseif c.possessive and owned_nouns[w] and toks[k - 2] and toks[k - 2].cap
-            and (w ~= "chief" or (toks[k + 1].lower and chief_next[toks[k + 1].text])) then
+            and (w ~= "chief" or (nx.lower and chief_next[nx.text])) then
           org(back(k - 2), k - 2)
-        elseif w == "said" and c.cap and c.word and toks[k + 1].lower and (statement_words[toks[k + 1].text]
-            or (toks[k + 3] and toks[k + 1].text == "in" and statement_words[toks[k + 3].text])) then
+        elseif w == "said" and c.cap and c.word and nx.lower and (statement_words[nx.text]
+            or (toks[k + 3] and nx.text == "in" and statement_words[toks[k + 3].text])) then
           org(back(k - 1), k - 1)
-        elseif before_pairs[w] and toks[k + 1].lower and before_pairs[w][toks[k + 1].text] then
+        elseif before_pairs[w] and nx.lower and before_pairs[w][nx.text] then
           local q = k + 2
           if toks[q] and toks[q].text == "the" then q = q + 1 end
           if toks[q] and toks[q].cap and not toks[q].sent_start then org(q, fwd(q)) end
         end
-      end
-      if sport >= 4 and (t.text == "the" or (t.text == "The" and t.sent_start)) then
-        -- "the Bruins", "the Red Sox": a team, in a sports report
-        local q = k + 1
-        local e = q
-        if toks[e + 1] and toks[e + 1].cap and toks[e + 1].word then e = e + 1 end
-        local last = toks[e].text
-        local more = toks[e + 1] and toks[e + 1].cap and toks[e + 1].word
-        if toks[q].word and toks[q].cap and not toks[q].sent_start and not more
-            and (last:find("^%u%l+s$") or last:find("^%d+ers$") or last:find("^%u%l+%u%l+s$"))
-            and not not_teams[last:lower()] and not places:lookup(last:sub(1, -2)) then
-          org(q, e)
+      elseif t.cap and not covered[k] and not t.sent_start and k > 1 then
+        local the, nx = toks[k - 1].text, toks[k + 1]
+        if (the == "the" or (the == "The" and toks[k - 1].sent_start)) then
+          if head_of[t.text] and not (nx and ((nx.word and nx.cap) or nx.text == "of")) then
+            a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
+            covered[k] = true
+          else
+            -- "the Bruins", "the Red Sox": a team, in a sports report
+            local e = k
+            if nx and nx.cap and nx.word then e = k + 1 end
+            local last = toks[e].text
+            local more = toks[e + 1] and toks[e + 1].cap and toks[e + 1].word
+            if not more and (last:find("^%u%l+s$") or last:find("^%d+ers$") or last:find("^%u%l+%u%l+s$"))
+                and not not_teams[last:lower()] and sport_report() and not places:lookup(last:sub(1, -2)) then
+              org(k, e)
+            end
+          end
         end
       end
-    end
-    for k = 1, n do
-      local t = toks[k]
-      if covered[k] or not t.word then
-        local _ = 0
-      elseif t.upper and t.text:find("^%d%u%u%u?$") then
-        -- a call sign: "6PR", "3AW"
-        local p = toks[k - 1]
-        if p and p.text:find("^%d%d%d$") and not p.sent_start then
-          -- "882 6PR": the frequency and the call sign
-          a:tag_entity { name = t.text, type = "organization", i = p.i, j = t.j, score = 0.5 }
-        else
-          a:tag_entity { name = t.text, type = "organization", at = t, score = 0.5 }
-        end
-      elseif unit_number(t) and not t.sent_start and toks[k + 1] and toks[k + 1].cap and toks[k + 1].word then
-        -- "Fourth Air Force", "139th Infantry": number, capitalized words, a unit head
-        local e = k + 1
-        while e < n and e < k + 4 and toks[e + 1].word and toks[e + 1].cap and not unit_heads[low(toks[e])] do
-          e = e + 1
-        end
-        if unit_heads[low(toks[e])] and not covered[e] then
-          a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
-                         i = t.i, j = toks[e].j, score = 0.6 }
+      if t.word and not covered[k] and (t.digit or t.upper or t.cap) then
+        if t.upper and t.digit and t.text:find("^%d%u%u%u?$") then
+          -- a call sign: "6PR", "3AW"
+          local p = toks[k - 1]
+          if p and p.text:find("^%d%d%d$") and not p.sent_start then
+            -- "882 6PR": the frequency and the call sign
+            a:tag_entity { name = t.text, type = "organization", i = p.i, j = t.j, score = 0.5 }
+          else
+            a:tag_entity { name = t.text, type = "organization", at = t, score = 0.5 }
+          end
+        elseif toks[k + 1] and toks[k + 1].cap and toks[k + 1].word and not t.sent_start and unit_number(t) then
+          -- "Fourth Air Force", "139th Infantry": number, capitalized words, a unit head
+          local e = k + 1
+          while e < n and e < k + 4 and toks[e + 1].word and toks[e + 1].cap and not unit_heads[low(toks[e])] do
+            e = e + 1
+          end
+          if unit_heads[low(toks[e])] and not covered[e] then
+            a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
+                           i = t.i, j = toks[e].j, score = 0.6 }
+          end
         end
       end
     end

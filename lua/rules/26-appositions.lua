@@ -53,12 +53,10 @@ return {
   article = function(a)
     local toks = a:tokens()
     local n = #toks
-    local by_i = {}
-    for k, t in ipairs(toks) do by_i[t.i] = k end
     local covered = {}
     for _, e in ipairs(a:entities()) do
       for _, m in ipairs(e.mentions) do
-        local k = by_i[m.i]
+        local k = W.token_at(toks, m.i)
         while k and toks[k] and toks[k].i <= m.j do
           covered[k] = true
           k = k + 1

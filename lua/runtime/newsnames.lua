@@ -9,6 +9,34 @@ local function set(list)
 end
 M.set = set
 
+-- The words an article writes in lower case ("apple" makes "Apple" at the
+-- start of a sentence a common word), computed once per article for all
+-- the rules that ask.
+local lower_memo = setmetatable({}, { __mode = "k" })
+function M.lower_words(toks)
+  local seen = lower_memo[toks]
+  if seen then return seen end
+  seen = {}
+  for k = 1, #toks do
+    local t = toks[k]
+    if t.lower and t.word then seen[t.text] = true end
+  end
+  lower_memo[toks] = seen
+  return seen
+end
+
+-- The index of the token that starts at byte i, or nil (tokens are sorted).
+function M.token_at(toks, i)
+  local lo, hi = 1, #toks
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    local ti = toks[mid].i
+    if ti == i then return mid end
+    if ti < i then lo = mid + 1 else hi = mid - 1 end
+  end
+  return nil
+end
+
 -- Titles and roles that announce a person when they stand before a name.
 M.titles = set {
   "president", "vice", "prime", "minister", "secretary", "senator", "sen.", "sen",
