@@ -126,6 +126,9 @@ local not_person_starts = W.set {
   "mount", "fort", "port", "cape", "st.", "saint", "san", "santa", "los", "las", "hotel",
 }
 
+-- Possessive words: what follows belongs to someone ("his ERA"), it is no organization.
+local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
+
 -- Legal forms after a company's name.
 local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "llc", "plc", "ag",
   "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
@@ -447,6 +450,7 @@ return {
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
           and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
+          and not (toks[s - 1] and owner_words[toks[s - 1].text]) -- "his ERA", "their MBA"
           and not places:lookup(word) and not a:entity(word) then
         -- an all-caps acronym nobody introduced: KPMG, LSEG
         a:tag_entity { name = word, type = "organization", i = t.i, j = t.j, score = 0.5 }

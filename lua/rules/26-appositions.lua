@@ -21,7 +21,9 @@ for _, w in ipairs {
   "duo", "trio", "quartet", "group", "brand", "startup", "conglomerate", "insurer", "lender",
   "automaker", "carmaker", "distributor", "supplier", "developer", "university", "school",
   "college", "station", "franchise", "league", "union", "agency", "organisation",
-  "organization", "subsidiary", "operator",
+  "organization", "subsidiary", "operator", "chipmaker", "drugmaker", "miner", "refiner",
+  "brokerage", "nonprofit", "non-profit", "watchdog", "regulator", "outlet", "publication",
+  "utility", "cooperative", "think-tank", "automakers", "ministry", "department",
 } do kinds[w] = "organization" end
 -- "the city of X", "the villages of X and Y": only places take "of" like this
 local of_kinds = "place"
@@ -103,12 +105,21 @@ return {
     end
     for k = 1, n - 2 do
       local t = toks[k]
-      local kind = t.word and t.lower and kinds[t.text]
-      if kind == of_kinds and low(toks[k + 1]) == "of" then
+      local w = t.lower and t.word and t.text
+      local kind = w and kinds[w]
+      if not w then
+        if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
+            and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+          w = ","
+        end
+      end
+      if not w then
+        local _ = 0
+      elseif kind == of_kinds and toks[k + 1].text == "of" then
         local e = run(k + 2)
         if e then
           tag(kind, k + 2, e)
-          while t.text:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
+          while w:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
             local q = e + 2
             if toks[q] and low(toks[q]) == "and" then q = q + 1 end
             local e2 = run(q)
@@ -117,8 +128,8 @@ return {
             e = e2
           end
         end
-      elseif t.word and t.lower and member_verbs[t.text] then
-        local v = member_verbs[t.text]
+      elseif member_verbs[w] then
+        local v = member_verbs[w]
         local q = k + 1
         if v ~= true then
           q = toks[q] and toks[q].word and v[toks[q].text] and q + 1 or nil
@@ -131,7 +142,7 @@ return {
       elseif kind and direct_ok[t.text] then
         local e = run(k + 1)
         if e then tag(kind, k + 1, e) end
-      elseif t.word and (t.text == "is" or t.text == "was" or t.text == "are" or t.text == "," )
+      elseif (w == "is" or w == "was" or w == "are" or w == ",")
           and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an") and k > 1
           and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
         -- "X is a (small) village", "X , a jazz band": X ends right before
@@ -140,7 +151,9 @@ return {
             and not covered[s - 1] do
           s = s - 1
         end
-        local opens = toks[s].sent_start or (toks[s - 1] and not toks[s - 1].word)
+        local b = toks[s - 1]
+        local opens = toks[s].sent_start or (b and not b.word) or (w == "," and b and b.lower and b.word
+          and not W.function_words[low(toks[s])])
         local dkind = opens and defining_noun(k + 2)
         if dkind and t.text ~= "," or (dkind and dkind == "organization") then
           if not W.function_words[low(toks[s])] and not W.titles[low(toks[k - 1])] then
