@@ -129,8 +129,13 @@ local not_person_starts = W.set {
 -- Possessive words: what follows belongs to someone ("his ERA"), it is no organization.
 local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
 
+-- First words of clubs and companies: "FC Basel", "SS Lazio", "Radio Disney".
+local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
+  "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
+  "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
+
 -- Legal forms after a company's name.
-local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "llc", "plc", "ag",
+local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc", "ag",
   "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
 
 local compass = W.set { "north", "south", "east", "west", "northern", "southern", "eastern",
@@ -290,7 +295,10 @@ return {
               goto continue
             end
           end
-          if W.not_places[span_text(a, toks, s, e)] then
+          if org_prefixes[toks[s].text] and words >= 2 and words <= 4 then
+            -- "FC Basel", "AS Roma", "Radio Disney"
+            tag("organization", s, e, 0.8)
+          elseif W.not_places[span_text(a, toks, s, e)] then
             local _ = 0
           elseif W.place_heads[head] and words >= 2 and not W.org_heads[head] and
               not (cue_person or (words == 2 and W.surname_heads[head] and

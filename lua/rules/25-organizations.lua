@@ -135,7 +135,7 @@ return {
         end
         local w = e.name:match("^(%S+) ")
         if w then short[w] = (short[w] == nil) and e.name or false end
-      elseif e.type == "person" then
+      elseif e.type == "person" and e.score >= 0.5 then
         for w in e.name:gmatch("%S+") do person_part[w] = true end
       end
     end

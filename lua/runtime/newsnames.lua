@@ -143,6 +143,7 @@ M.org_heads = set {
   "bruins", "flyers", "penguins", "capitals", "islanders", "devils", "sabres", "senators",
   "blackhawks", "avalanche", "stars", "wild", "predators", "blues", "ducks", "sharks",
   "canucks", "flames", "kraken", "hurricanes", "lightning", "knights",
+  "limited", "llp", "lp", "pty", "bhd", "tbk", "s.a.", "spa", "s.p.a.", "ab", "asa", "oyj",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.
@@ -153,6 +154,9 @@ M.of_heads = set {
   "society", "federal", "people's", "republic", "kingdom", "state", "states", "city", "port",
   "gulf", "sea", "bay", "isle", "islands", "organization", "organisation", "fund", "corps",
   "agency", "center", "centre", "authority", "party", "army", "scouts", "guides", "order", "assembly",
+  "railway", "railways", "government", "parliament", "diocese", "archdiocese", "embassy",
+  "consulate", "congress", "police", "navy", "institution", "foundation", "corporation", "trust",
+  "hospital", "library", "conference", "confederation", "cabinet", "administration", "tribunal",
 }
 
 -- Words that start sentences or headlines in capitals but name nothing.
