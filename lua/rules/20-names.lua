@@ -134,6 +134,15 @@ local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "V
   "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
   "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
 
+-- A place, then one of these, is the place's own body: "Ohio Senate",
+-- "California Supreme Court" (but "U.S. Federal Reserve" is two names).
+local state_bodies = W.set { "senate", "house", "assembly", "legislature", "parliament", "court",
+  "government", "council", "police" }
+
+-- Words after a place that make no team or company of it: "Miami Area", "UK Edition".
+local not_org_tails = W.set { "area", "areas", "metro", "edition", "chart", "charts", "version",
+  "time", "region", "suburbs", "downtown", "native", "natives", "style" }
+
 -- Legal forms after a company's name.
 local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc", "ag",
   "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
@@ -295,7 +304,8 @@ return {
               goto continue
             end
           end
-          if org_prefixes[toks[s].text] and words >= 2 and words <= 4 then
+          if org_prefixes[toks[s].text] and words >= 2 and words <= 4
+              and not (toks[s].text:find("%l") and (common[head] or vocab[head])) then
             -- "FC Basel", "AS Roma", "Radio Disney"
             tag("organization", s, e, 0.8)
           elseif W.not_places[span_text(a, toks, s, e)] then
@@ -318,7 +328,7 @@ return {
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
-            if pp and orgs:lookup(span_text(a, toks, pp + 1, e)) then
+            if pp and orgs:lookup(span_text(a, toks, pp + 1, e)) and not (pp + 1 == e and state_bodies[head]) then
               -- "U.S. Federal Reserve": the place, then the known organization
               tag("place", s, pp, 0.6)
             else
@@ -351,6 +361,7 @@ return {
               e, q = re, re + 1
             end
           elseif pp and not first_given and not W.event_words[head] and not W.titles[head] and not spoke
+              and not not_org_tails[head]
               and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
             -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company
             tag("organization", s, e, 0.7)

@@ -99,8 +99,10 @@ return {
             if not owner[p] or owner[p].score < e.score then owner[p] = e end
           end
           local the = toks[k - 1]
-          if e.type == "organization" and the and the.text == "The" and not the.sent_start then
-            -- "at The Hockey News": a capital "The" mid-sentence is part of the name
+          local before = toks[k - 2]
+          if e.type == "organization" and the and the.text == "The" and not the.sent_start
+              and before and before.word and before.lower then
+            -- "at The Hockey News": a capital "The" after a lower-case word is part of the name
             a:tag_entity { name = e.name, type = "organization", i = the.i, j = m.j, score = 0.7 }
           end
           if e.type == "place" and toks[kj + 2] and toks[kj + 2].text == "Fame" and low(toks[kj]) == "hall"

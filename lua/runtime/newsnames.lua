@@ -278,6 +278,8 @@ M.not_org_acronyms = set {
   "USA", "UAE", "UK", "US", "EU", "ET", "PT", "KM", "KG", "MPH", "KPH", "RPM", "HQ", "AWOL",
   "POW", "POWS", "MIA", "KIA", "IED", "ICBM", "SAM", "DIY", "TBA", "NA", "N/A", "JR", "SR",
   "GPT", "LLM", "LLMS", "SARS", "MERS", "RSV", "TB", "HPV", "UV", "BBQ", "CCTV", "SOS",
+  "MPP", "MPPS", "MLA", "MLAS", "MSP", "MSPS", "MNA", "SWAT", "LLC", "INC", "LTD", "PLC", "OST",
+  "POS", "ERA", "RBI", "RBIS", "GOAT", "WIFI", "ISBN", "FAQS", "PhD", "MBA", "CEOS",
 }
 
 -- Capitalized names that look like places but are not tagged: the financial
