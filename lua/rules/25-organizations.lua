@@ -50,6 +50,12 @@ local before_pairs = {
   ceo = W.set { "of" }, founder = W.set { "of" }, ["co-founder"] = W.set { "of" },
   shareholders = W.set { "of", "in" }, owner = W.set { "of" }, maker = W.set { "of" },
 }
+-- "X is headquartered in Austin", "X was incorporated in Delaware"
+local company_verbs = W.set { "headquartered", "incorporated" }
+-- "Cascade Timberlands, LLC", "Acme Holdings, Inc."
+local legal_forms = W.set { "Inc.", "Inc", "LLC", "Ltd.", "Ltd", "Limited", "Corp.", "Corp", "Co.",
+  "PLC", "plc", "AG", "GmbH", "S.A.", "SA", "N.V.", "NV", "LLP", "LP", "Pty" }
+
 -- "X said in a statement", "X said its ...": said, then one of these
 local statement_words = W.set { "statement", "filing", "release", "its" }
 
@@ -215,11 +221,18 @@ return {
         elseif w == "said" and c.cap and c.word and nx.lower and (statement_words[nx.text]
             or (toks[k + 3] and nx.text == "in" and statement_words[toks[k + 3].text])) then
           org(back(k - 1), k - 1)
+        elseif company_verbs[w] and (c.text == "was" or c.text == "is") and toks[k - 2]
+            and toks[k - 2].cap and toks[k - 2].word and not toks[k - 2].possessive then
+          -- "Veltrix is headquartered in Austin"
+          org(back(k - 2), k - 2)
         elseif before_pairs[w] and nx.lower and before_pairs[w][nx.text] then
           local q = k + 2
           if toks[q] and toks[q].text == "the" then q = q + 1 end
           if toks[q] and toks[q].cap and not toks[q].sent_start then org(q, fwd(q)) end
         end
+      elseif t.cap and legal_forms[t.text] and k > 2 and toks[k - 1].text == "," and toks[k - 2].cap then
+        -- "Cascade Timberlands, LLC"
+        org(back(k - 2), k - 2)
       elseif t.cap and not covered[k] and not t.sent_start and k > 1 then
         local the, nx = toks[k - 1].text, toks[k + 1]
         if (the == "the" or (the == "The" and toks[k - 1].sent_start)) then
