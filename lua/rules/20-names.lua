@@ -143,6 +143,14 @@ local state_bodies = W.set { "senate", "house", "assembly", "legislature", "parl
 local not_org_tails = W.set { "area", "areas", "metro", "edition", "chart", "charts", "version",
   "time", "region", "suburbs", "downtown", "native", "natives", "style" }
 
+-- "San Francisco-based", "Kremlin-backed", "state-owned": adjectives made of a name.
+local adjective_tails = W.set { "based", "born", "led", "owned", "backed", "made", "funded",
+  "run", "style", "bound", "linked", "allied", "controlled", "listed", "headquartered" }
+local function hyphen_adjective(w)
+  local tail = w:match("%-(%l+)$")
+  return tail and adjective_tails[tail] or false
+end
+
 -- Legal forms after a company's name.
 local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc", "ag",
   "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
@@ -244,6 +252,11 @@ return {
         k = k + 1
       else
         local s, e = k, run_end(toks, k)
+        if hyphen_adjective(toks[e].text) then
+          -- "a San Francisco-based company", "Chinese-made": an adjective, no name
+          k = e + 1
+          goto continue
+        end
         local prev = toks[s - 1]
         local cue_person = prev and prev.word and not prev.cap and W.titles[low(prev)] or false
         local plural_title = cue_person and low(prev):match("s%.?$") and true or false

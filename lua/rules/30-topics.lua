@@ -39,6 +39,14 @@ end
 -- Sports organizations in the shipped gazetteer ("NBA", "FIFA") add a
 -- little evidence for sport.
 local SPORT = "medtop:15000000"
+local LAYOFFS = "medtop:20000189"
+local cut_verbs = {}
+for _, w in ipairs { "cut", "cuts", "cutting", "slash", "slashes", "slashing", "shed", "sheds",
+  "shedding", "eliminate", "eliminates", "eliminating", "axe", "axes", "axing", "lay", "lays",
+  "laying", "trim", "trims", "trimming" } do
+  cut_verbs[w] = true
+end
+local job_nouns = { jobs = true, positions = true, workers = true, roles = true, employees = true }
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
 return {
@@ -64,6 +72,18 @@ return {
         hits[q] = (hits[q] or 0) + 1
         local w = s[2] * boost * (hits[q] == 1 and 1 or hits[q] == 2 and 0.5 or 0.25)
         score[q] = (score[q] or 0) + w
+      end
+    end
+    -- "to cut 1,100 jobs", "will shed about 300 positions": numbers break
+    -- the lexicon's phrases, so job cuts are read here.
+    local text = a.text
+    if text:find(" jobs", 1, true) or text:find(" positions", 1, true) or text:find(" workers", 1, true) then
+      for pos, verb, mid, noun in text:gmatch("()(%a+) (%a*) ?%d[%d,]* (%a+)") do
+        if job_nouns[noun] and (cut_verbs[verb:lower()] or cut_verbs[mid]) then
+          local boost = (pos <= title_end and 2) or (pos <= lead_end and 1.5) or 1
+          hits[LAYOFFS] = (hits[LAYOFFS] or 0) + 1
+          score[LAYOFFS] = (score[LAYOFFS] or 0) + boost * (hits[LAYOFFS] == 1 and 1 or 0.5)
+        end
       end
     end
     local sport_orgs = 0
@@ -99,7 +119,7 @@ return {
     local best = ranked[1] and ranked[1].s or 0
     local chosen = {}
     for _, r in ipairs(ranked) do
-      if #chosen >= MAX_TOPICS then break end
+      -- (past MAX_TOPICS a topic can still replace a chosen ancestor)
       if r.s >= THRESHOLD and r.s >= best * RELATIVE and label[r.q] then
         local related = false
         for ci, c in ipairs(chosen) do
@@ -112,7 +132,7 @@ return {
           end
           if related then break end
         end
-        if not related then chosen[#chosen + 1] = r end
+        if not related and #chosen < MAX_TOPICS then chosen[#chosen + 1] = r end
       end
     end
     -- Each leaf with its parent, strongest first; a leaf that would take the

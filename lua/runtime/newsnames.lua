@@ -144,6 +144,7 @@ M.org_heads = set {
   "blackhawks", "avalanche", "stars", "wild", "predators", "blues", "ducks", "sharks",
   "canucks", "flames", "kraken", "hurricanes", "lightning", "knights",
   "limited", "llp", "lp", "pty", "bhd", "tbk", "s.a.", "spa", "s.p.a.", "ab", "asa", "oyj",
+  "payments", "finance", "lending", "biosciences", "diagnostics", "devices", "automotive",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.
