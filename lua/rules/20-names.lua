@@ -248,7 +248,10 @@ return {
     local k = 1
     while k <= n do
       local t = toks[k]
-      if k <= skip_to or not is_name_word(t) or t.i <= title_end or shouting(toks, k) then
+      if k <= skip_to or not is_name_word(t) or t.i <= title_end
+          or (t.sent_start and not is_name_word(toks[k + 1]) and W.function_words[low(t)])
+          or shouting(toks, k) then
+        -- (a sentence-initial "The", "But" alone is the commonest case)
         k = k + 1
       else
         local s, e = k, run_end(toks, k)
@@ -306,7 +309,14 @@ return {
           local aged = nxt and nxt.text == "," and n2 and
               ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))
           local first_given = given[toks[s].text]
-          local pp = words >= 2 and place_prefix(a, toks, s, e)
+          -- a known place leading the run (looked up once, when first needed)
+          local pp_done, pp_v = false, nil
+          local function pp()
+            if not pp_done then
+              pp_done, pp_v = true, words >= 2 and place_prefix(a, toks, s, e)
+            end
+            return pp_v
+          end
           if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person then
             -- "the University of Oxford", "Ministry of Science and Innovation"
             local e2 = org_tail(toks, e)
@@ -341,9 +351,9 @@ return {
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
-            if pp and orgs:lookup(span_text(a, toks, pp + 1, e)) and not (pp + 1 == e and state_bodies[head]) then
+            if pp() and orgs:lookup(span_text(a, toks, pp() + 1, e)) and not (pp() + 1 == e and state_bodies[head]) then
               -- "U.S. Federal Reserve": the place, then the known organization
-              tag("place", s, pp, 0.6)
+              tag("place", s, pp(), 0.6)
             else
               e = org_tail(toks, e)
               local known = legal_forms[low(toks[e])] and orgs:lookup(span_text(a, toks, s, e - 1))
@@ -373,7 +383,7 @@ return {
               tag("person", r, re, 0.85)
               e, q = re, re + 1
             end
-          elseif pp and not first_given and not W.event_words[head] and not W.titles[head] and not spoke
+          elseif not first_given and not W.event_words[head] and not W.titles[head] and not spoke and pp()
               and not not_org_tails[head]
               and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
             -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company

@@ -59,6 +59,12 @@ local legal_forms = W.set { "Inc.", "Inc", "LLC", "Ltd.", "Ltd", "Limited", "Cor
 -- "X said in a statement", "X said its ...": said, then one of these
 local statement_words = W.set { "statement", "filing", "release", "its" }
 
+-- every lower-case word that starts one of the cues above, for a quick test
+local cue_words = { said = true }
+for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs } do
+  for w in pairs(list) do cue_words[w] = true end
+end
+
 -- Words that say an article is a sports report: "the Bruins", "the Knicks"
 -- are teams there.
 local sport_words = W.set {
@@ -211,7 +217,7 @@ return {
         local _ = 0
       elseif t.lower then
         local w, c, nx = t.text, toks[k - 1], toks[k + 1]
-        if not (c and nx) then
+        if not (cue_words[w] and c and nx) then
           local _ = 0
         elseif c.cap and c.word and after_nouns[w] then
           org(back(k - 1), k - 1)

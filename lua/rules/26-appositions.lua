@@ -43,6 +43,11 @@ local member_verbs = {
   loaned = { to = true }, acquired = { by = true }, owned = { by = true }, bought = { by = true },
   transferred = { to = true }, sold = { to = true }, merged = { with = true },
 }
+-- every lower-case word that starts a cue of this rule, for a quick test
+local cue_words = { is = true, was = true, are = true }
+for _, list in ipairs { kinds, member_verbs } do
+  for w in pairs(list) do cue_words[w] = true end
+end
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local given = nutgraf.words("../data/given-names.txt")
 
@@ -105,7 +110,7 @@ return {
     end
     for k = 1, n - 2 do
       local t = toks[k]
-      local w = t.lower and t.word and t.text
+      local w = t.lower and cue_words[t.text] and t.word and t.text
       local kind = w and kinds[w]
       if not w then
         if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
