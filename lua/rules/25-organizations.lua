@@ -27,7 +27,7 @@ local given = nutgraf.words("../data/given-names.txt")
 -- ("a Quorvant spokesperson", "Veltrix shares fell").
 local owned_nouns = W.set {
   "shareholders", "headquarters", "subsidiary", "subsidiaries", "spokesperson", "spokesman",
-  "spokeswoman", "employees", "executives", "ceo", "cfo", "board", "revenue", "revenues",
+  "spokeswoman", "employees", "executives", "ceo", "cfo", "revenue", "revenues",
   "profit", "profits", "earnings", "customers", "founder", "co-founder", "stock", "products",
   "factory", "factories", "plant", "plants", "website", "app", "platform", "subscribers",
   "workforce", "chief", "parent", "unit", "division",
