@@ -26,6 +26,8 @@ local function shouting(toks, k)
   return n >= 3
 end
 
+local text_of -- the text of the article being read
+
 -- Extend a run of name words from k: capitalized words, with particles
 -- ("von der", "de la") and "&" between them.
 local function run_end(toks, k)
@@ -35,7 +37,8 @@ local function run_end(toks, k)
     if is_name_word(nt) and not nt.sent_start then
       e = e + 1
     elseif nt and nt.possessive and is_name_word(toks[e + 2]) and not toks[e + 2].sent_start
-        and W.org_heads[low(toks[e + 2])] then
+        and W.org_heads[low(toks[e + 2])] and not places:lookup(text_of:sub(toks[k].i, toks[e].j)) then
+      -- (but "China's Ministry of Commerce" is the country's ministry)
       -- "Iacobucci's Hardware", "Attorney's Office"
       e = e + 2
     else
@@ -54,7 +57,6 @@ local function run_end(toks, k)
   end
 end
 
-local text_of
 local function span_text_of(toks, s, e)
   return text_of:sub(toks[s].i, toks[e].j)
 end
@@ -426,7 +428,10 @@ return {
         local q = p - 2
         local e = q
         while q > 1 and (is_name_word(toks[q - 1]) or (toks[q - 1].word and W.particles[low(toks[q - 1])]) or
-              low(toks[q - 1]) == "of" or low(toks[q - 1]) == "and" or low(toks[q - 1]) == "for") do
+              low(toks[q - 1]) == "of" or low(toks[q - 1]) == "and" or low(toks[q - 1]) == "for" or
+              (toks[q - 1].text == "the" and q > 3 and (toks[q - 2].text == "of" or toks[q - 2].text == "for")
+                and toks[q - 3].word and W.org_heads[low(toks[q - 3])])) do
+          -- ("Office for the Coordination of Humanitarian Affairs (OCHA)")
           q = q - 1
         end
         while q < e and (not is_name_word(toks[q]) or W.function_words[low(toks[q])]) do q = q + 1 end
