@@ -59,9 +59,22 @@ local legal_forms = W.set { "Inc.", "Inc", "LLC", "Ltd.", "Ltd", "Limited", "Cor
 -- "X said in a statement", "X said its ...": said, then one of these
 local statement_words = W.set { "statement", "filing", "release", "its" }
 
+-- Verbs that make a city its team in a sports report, with the word that
+-- may follow them: "played for X", "beat X", "lost to X".
+local team_verbs = {
+  played = W.set { "for", "with" }, playing = W.set { "for", "with" }, plays = W.set { "for", "with" },
+  signed = W.set { "with", "for", "by" }, coached = true, coaching = true, coaches = true,
+  joined = true, joining = true, traded = W.set { "to" }, loaned = W.set { "to" },
+  transferred = W.set { "to" }, drafted = W.set { "by" }, beat = true, beating = true,
+  defeated = true, defeating = true, edged = true, routed = true, lost = W.set { "to" },
+  losing = W.set { "to" }, against = true, versus = true,
+}
+-- and the ones a city before them is the team of: "Tulsa beat Memphis"
+local team_before = W.set { "beat", "defeated", "edged", "routed" }
+
 -- every lower-case word that starts one of the cues above, for a quick test
 local cue_words = { said = true }
-for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs } do
+for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs } do
   for w in pairs(list) do cue_words[w] = true end
 end
 
@@ -72,7 +85,8 @@ local sport_words = W.set {
   "inning", "goal", "goals", "playoff", "playoffs", "quarterback", "pitcher", "striker",
   "match", "league", "tournament", "rebounds", "assists", "touchdown", "touchdowns",
   "halftime", "overtime", "roster", "draft", "victory", "win", "loss", "standings",
-  "championship", "team", "teams", "fans", "home", "road",
+  "championship", "team", "teams", "fans", "home", "road", "seasons", "player", "players",
+  "footballer", "cricketer", "captain", "played", "coached", "scoring", "score",
 }
 -- plural capitalized words after "the" that are not teams
 local not_teams = W.set {
@@ -209,6 +223,40 @@ return {
       return e
     end
 
+    -- In a sports report a city after "played for", "beat" or "lost to" is
+    -- its team: "coached North Melbourne", "losing to Tulsa 63-7".
+    local function team(q)
+      local t = q and toks[q]
+      if not (t and t.word and t.cap and not t.upper and sport_report()) then return end
+      local o, e = owner[q], q
+      if o then
+        if o.type ~= "place" or (toks[q - 1] and owner[q - 1] == o) then return end
+        while owner[e + 1] == o do e = e + 1 end
+      else
+        -- a later mention nobody tagged yet: the longest known place from q
+        e = fwd(q)
+        while e >= q and not (a:entity(a.text:sub(t.i, toks[e].j)) or places:lookup(a.text:sub(t.i, toks[e].j))) do
+          e = e - 1
+        end
+        if e < q then return end
+        local text = a.text:sub(t.i, toks[e].j)
+        o = a:entity(text)
+        if o and o.type ~= "place" then return end
+        o = o or { name = places:lookup(text), mentions = {} }
+      end
+      local _, _, kind = places:lookup(o.name)
+      if not kind then _, _, kind = places:lookup(o.name:match("(%S+)$")) end -- "North Melbourne"
+      if kind ~= "city" and kind ~= "town" then return end
+      for _, m in ipairs(o.mentions) do
+        -- the city of the dateline ("NEW YORK (AP) --") stays a place
+        local d = toks[W.token_at(toks, m.i) or q]
+        if d.upper and #d.text > 1 then return end
+      end
+      a:tag_entity { name = o.name, type = "organization", i = t.i, j = toks[e].j, score = 0.95 }
+      for p = q, e do covered[p] = true end
+      -- "played with Footscray and North Melbourne"
+      if toks[e + 1] and toks[e + 1].text == "and" then team(e + 2) end
+    end
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
     for k = 1, n do
@@ -219,6 +267,12 @@ return {
         local w, c, nx = t.text, toks[k - 1], toks[k + 1]
         if not (cue_words[w] and c and nx) then
           local _ = 0
+        elseif team_verbs[w] then
+          local q = k + 1
+          if team_verbs[w] ~= true then q = team_verbs[w][nx.text] and k + 2 end
+          if q and toks[q] and toks[q].text == "the" then q = nil end
+          team(q)
+          if team_before[w] and c.cap then team(back(k - 1)) end
         elseif c.cap and c.word and after_nouns[w] then
           org(back(k - 1), k - 1)
         elseif c.possessive and owned_nouns[w] and toks[k - 2] and toks[k - 2].cap
