@@ -85,8 +85,8 @@ local sport_words = W.set {
   "inning", "goal", "goals", "playoff", "playoffs", "quarterback", "pitcher", "striker",
   "match", "league", "tournament", "rebounds", "assists", "touchdown", "touchdowns",
   "halftime", "overtime", "roster", "draft", "victory", "win", "loss", "standings",
-  "championship", "team", "teams", "fans", "home", "road", "seasons", "player", "players",
-  "footballer", "cricketer", "captain", "played", "coached", "scoring", "score",
+  "championship", "team", "teams", "fans", "seasons", "footballer", "cricketer", "coached",
+  "midfielder", "goalkeeper", "quarterback", "shortstop", "inning",
 }
 -- plural capitalized words after "the" that are not teams
 local not_teams = W.set {
@@ -306,7 +306,9 @@ return {
             local last = toks[e].text
             local more = toks[e + 1] and toks[e + 1].cap and toks[e + 1].word
             if not more and (last:find("^%u%l+s$") or last:find("^%d+ers$") or last:find("^%u%l+%u%l+s$"))
-                and not not_teams[last:lower()] and sport_report() and not places:lookup(last:sub(1, -2)) then
+                and not not_teams[last:lower()] and sport_report() and not places:lookup(last:sub(1, -2))
+            and not person_part[last:sub(1, -2)] and not given[last:sub(1, -2)] then
+            -- (not a family: "the Clintons", "the Johnsons")
               org(k, e)
             end
           end
