@@ -39,7 +39,7 @@ local function cap_word(t)
   return t and t.word and t.cap and not t.sent_start and not t.digit
 end
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 -- A place cue before token k ("in", "near", "outside of") or a ", State"
 -- after token e, or the dateline (first tokens of the first paragraph).

@@ -10,7 +10,7 @@ local given = nutgraf.words("../data/given-names.txt")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 local function is_name_word(t)
   return t and t.word and t.cap and not (t.digit and not t.text:find("%a"))
@@ -252,7 +252,7 @@ return {
       local t = toks[k]
       if k <= skip_to or not is_name_word(t) or t.i <= title_end
           or (t.sent_start and not is_name_word(toks[k + 1]) and W.function_words[low(t)])
-          or shouting(toks, k) then
+          or (t.upper and shouting(toks, k)) then
         -- (a sentence-initial "The", "But" alone is the commonest case)
         k = k + 1
       else

@@ -17,7 +17,7 @@ local ordinals = W.set {
   "seventeenth", "eighteenth", "nineteenth", "twentieth",
 }
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local given = nutgraf.words("../data/given-names.txt")

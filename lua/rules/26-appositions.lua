@@ -33,7 +33,7 @@ local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "n
   "manufacturer", "studio", "publisher", "charity", "duo", "trio", "brand", "startup",
   "conglomerate", "insurer", "lender", "automaker", "carmaker", "distributor", "operator" }
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 -- Verbs of membership and ownership before a name: "played for Footscray",
 -- "signed with Deltasonic", "joined Secrets", "drafted by the Colts".

@@ -25,6 +25,14 @@ function M.lower_words(toks)
   return seen
 end
 
+-- A token's text in lower case, for looking it up in the sets above. A word
+-- that starts in lower case is taken as it is (no new string): the sets
+-- hold no word like "eBay".
+function M.low(t)
+  if t.lower then return t.text end
+  return t.text:lower()
+end
+
 -- The index of the token that starts at byte i, or nil (tokens are sorted).
 function M.token_at(toks, i)
   local lo, hi = 1, #toks
