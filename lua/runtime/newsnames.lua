@@ -153,6 +153,8 @@ M.org_heads = set {
   "canucks", "flames", "kraken", "hurricanes", "lightning", "knights",
   "limited", "llp", "lp", "pty", "bhd", "tbk", "s.a.", "spa", "s.p.a.", "ab", "asa", "oyj",
   "payments", "finance", "lending", "biosciences", "diagnostics", "devices", "automotive",
+  "recordings", "properties", "brewing", "brewery", "trains", "transport", "homes", "construction",
+  "engineering", "works", "design",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.
