@@ -319,6 +319,9 @@ REGIONS = {
     "Rust Belt": [], "Sun Belt": [], "Bay Area": ["San Francisco Bay Area"],
     "Gulf Coast": [], "West Coast": [], "East Coast": [], "Deep South": [],
     "Appalachia": [], "Scottish Highlands": [], "Patagonia": [], "Anatolia": [],
+    # former states, still named in news and history
+    "Soviet Union": ["USSR", "U.S.S.R."], "Yugoslavia": [], "Czechoslovakia": [],
+    "Ottoman Empire": [], "British Empire": [], "Austria-Hungary": [], "Prussia": [],
 }
 
 # City surfaces dropped because they are common English words or common
