@@ -36,6 +36,11 @@ local after_nouns = W.set {
   "spokesperson", "spokesman", "spokeswoman", "shares", "shareholders", "stock", "executives",
   "employees", "headquarters", "subscribers",
 }
+-- words before an office that are no company: "Former CEO", "Interim Chief Executive"
+local office_adjectives = W.set { "former", "interim", "acting", "longtime", "incoming", "outgoing",
+  "current", "founding", "then", "ex", "joint", "co", "group", "company", "corporate", "global" }
+-- "Veltrix CEO Dana Whitfield": officers only companies have
+local officer_words = W.set { "CEO", "CFO", "COO", "CTO" }
 -- "chief executive", not "chief of staff"
 local chief_next = W.set { "executive", "financial", "operating", "technology", "economist" }
 -- "shares of X", "a spokeswoman for X", "analysts at X": nouns, then the preposition
@@ -192,6 +197,7 @@ return {
       end
       local first, last = low(toks[s]), low(toks[e])
       if W.function_words[first] or W.titles[first] or W.titles[last] or common[first] or common[last]
+          or office_adjectives[first]
           or (given[toks[s].text] and s < e) then
         return false
       end
@@ -290,6 +296,10 @@ return {
           if toks[q] and toks[q].text == "the" then q = q + 1 end
           if toks[q] and toks[q].cap and not toks[q].sent_start then org(q, fwd(q)) end
         end
+      elseif k > 1 and toks[k - 1].cap and toks[k - 1].word and not toks[k - 1].possessive
+          and (officer_words[t.text] or (t.text == "Chief" and toks[k + 1] and chief_next[low(toks[k + 1])])) then
+        -- "Veltrix CEO Dana Whitfield", "Veltrix Chief Executive Dana Whitfield"
+        org(back(k - 1), k - 1)
       elseif t.cap and legal_forms[t.text] and k > 2 and toks[k - 1].text == "," and toks[k - 2].cap then
         -- "Cascade Timberlands, LLC"
         org(back(k - 2), k - 2)
