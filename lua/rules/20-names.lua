@@ -349,7 +349,8 @@ return {
             end
           elseif (head == "center" or head == "centre") and words >= 2 and W.place_center_mods[low(toks[e - 1])] then
             tag("place", s, e, 0.75)
-          elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2]) then
+          elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2])
+              and not W.org_heads[low(toks[s - 2])] then
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
