@@ -136,10 +136,11 @@ local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "V
   "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
   "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
 
--- A place, then one of these, is the place's own body: "Ohio Senate",
--- "California Supreme Court" (but "U.S. Federal Reserve" is two names).
+-- A place, then a known body ending in one of these, is the place's own
+-- body: "Ohio Senate", "California Supreme Court", "Ontario Liberal Party"
+-- (but "U.S. Federal Reserve" is two names).
 local state_bodies = W.set { "senate", "house", "assembly", "legislature", "parliament", "court",
-  "government", "council", "police" }
+  "government", "council", "police", "party" }
 
 -- Words after a place that make no team or company of it: "Miami Area", "UK Edition".
 local not_org_tails = W.set { "area", "areas", "metro", "edition", "chart", "charts", "version",
@@ -354,7 +355,7 @@ return {
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
-            if pp() and orgs:lookup(span_text(a, toks, pp() + 1, e)) and not (pp() + 1 == e and state_bodies[head]) then
+            if pp() and orgs:lookup(span_text(a, toks, pp() + 1, e)) and not state_bodies[head] then
               -- "U.S. Federal Reserve": the place, then the known organization
               tag("place", s, pp(), 0.6)
             else
