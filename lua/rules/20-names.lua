@@ -374,6 +374,12 @@ return {
           elseif head == "democrat" or head == "republican" or head == "democrats" or head == "republicans" then
             -- "a San Francisco Democrat": the party (from the gazetteer)
             local _ = 0
+          elseif W.event_words[head] and not cue_person then
+            -- "Stanley Cup", "Davis Cup", "Paris Agreement": no one's name
+            local _ = 0
+          elseif cue_person and words == 1 and W.function_words[head] then
+            -- "Doctor Who"
+            local _ = 0
           elseif cue_person and words <= 4 then
             tag("person", s, e, 0.9)
             -- "Justices Elena Kagan and Ketanji Brown Jackson"
