@@ -251,7 +251,7 @@ return {
     local k = 1
     while k <= n do
       local t = toks[k]
-      if k <= skip_to or not is_name_word(t) or t.i <= title_end
+      if not t.cap or k <= skip_to or not is_name_word(t) or t.i <= title_end
           or (t.sent_start and not is_name_word(toks[k + 1]) and W.function_words[low(t)])
           or (t.upper and shouting(toks, k)) then
         -- (a sentence-initial "The", "But" alone is the commonest case)
