@@ -259,7 +259,16 @@ return {
       else
         local s, e = k, run_end(toks, k)
         if hyphen_adjective(toks[e].text) then
-          -- "a San Francisco-based company", "Chinese-made": an adjective, no name
+          -- "a San Francisco-based company", "Chinese-made": an adjective, no
+          -- name; but "a London-based lawyer" names the place London
+          local tail = toks[e].text:match("%-(%l+)$")
+          if tail == "based" or tail == "born" then
+            local j = toks[e].j - #tail - 1
+            local canon, ty, kind = places:lookup(a.text:sub(toks[s].i, j))
+            if ty == "place" and kind ~= "demonym" then
+              a:tag_entity { name = canon, type = "place", i = toks[s].i, j = j, score = 0.6 }
+            end
+          end
           k = e + 1
           goto continue
         end
