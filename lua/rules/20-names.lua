@@ -309,6 +309,11 @@ return {
         end
         if s <= e then
           local words = e - s + 1
+          -- particles do not count towards a name's length: "Luiz Inácio Lula da Silva"
+          local maxw = 4
+          for p = s + 1, e - 1 do
+            if W.particles[low(toks[p])] and not toks[p].cap then maxw = maxw + 1 end
+          end
           local head = low(toks[e])
           local nxt = toks[e + 1]
           local before = toks[s - 1]
@@ -389,7 +394,7 @@ return {
           elseif cue_person and words == 1 and W.function_words[head] then
             -- "Doctor Who"
             local _ = 0
-          elseif cue_person and words <= 4 then
+          elseif cue_person and words <= maxw then
             tag("person", s, e, 0.9)
             -- "Justices Elena Kagan and Ketanji Brown Jackson"
             local q = e + 1
@@ -407,9 +412,9 @@ return {
               and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
             -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company
             tag("organization", s, e, 0.7)
-          elseif words >= 2 and words <= 4 and first_given then
+          elseif words >= 2 and words <= maxw and first_given then
             tag("person", s, e, 0.85)
-          elseif words >= 2 and words <= 4 and (spoke or aged) then
+          elseif words >= 2 and words <= maxw and (spoke or aged) then
             tag("person", s, e, 0.7)
           elseif words <= 3 and nxt and nxt.text == "," and n2 and n2.cap and not common[toks[s].text]
               and (function()
@@ -555,6 +560,24 @@ return {
             a:tag_entity { name = w, type = kind, at = toks[s], score = 0.4 }
           end
         end
+      end
+    end
+    -- "Rodríguez Zapatero", "Von der Leyen": the end of one person's full
+    -- name is that person, when only one full name ends so.
+    local persons = {}
+    for _, ent in ipairs(a:entities()) do
+      if ent.type == "person" then persons[#persons + 1] = ent.name end
+    end
+    for _, short in ipairs(persons) do
+      if short:find(" ", 1, true) then
+        local tail, long = " " .. nutgraf.fold(short), nil
+        for _, full in ipairs(persons) do
+          local f = nutgraf.fold(full)
+          if #f > #tail and f:sub(-#tail) == tail then
+            long = (long == nil) and full or false
+          end
+        end
+        if long then a:set_entity(short, { name = long }) end
       end
     end
   end,
