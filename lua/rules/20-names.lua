@@ -334,7 +334,9 @@ return {
             end
             return pp_v
           end
-          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person then
+          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person
+              and not (head == "hall" and toks[e + 2] and toks[e + 2].text:find("^Fam")) then
+            -- ("Hall of Fame" is read by the organizations rule)
             -- "the University of Oxford", "Ministry of Science and Innovation"
             local e2 = org_tail(toks, e)
             if e2 > e then

@@ -168,6 +168,7 @@ M.of_heads = set {
   "railway", "railways", "government", "parliament", "diocese", "archdiocese", "embassy",
   "consulate", "congress", "police", "navy", "institution", "foundation", "corporation", "trust",
   "hospital", "library", "conference", "confederation", "cabinet", "administration", "tribunal",
+  "hall", "palace", "cathedral", "temple", "tower", "basilica", "mosque", "statue",
 }
 
 -- Words that start sentences or headlines in capitals but name nothing.
