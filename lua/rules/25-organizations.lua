@@ -39,6 +39,9 @@ local after_nouns = W.set {
 -- words before an office that are no company: "Former CEO", "Interim Chief Executive"
 local office_adjectives = W.set { "former", "interim", "acting", "longtime", "incoming", "outgoing",
   "current", "founding", "then", "ex", "joint", "co", "group", "company", "corporate", "global" }
+-- A legislature named by its kind alone, capitalized mid-sentence
+local legislatures = W.set { "Parliament", "Legislature", "Congress", "Senate" }
+
 -- "Veltrix CEO Dana Whitfield": officers only companies have
 local officer_words = W.set { "CEO", "CFO", "COO", "CTO" }
 -- "chief executive", not "chief of staff"
@@ -317,11 +320,18 @@ return {
             local more = toks[e + 1] and toks[e + 1].cap and toks[e + 1].word
             if not more and (last:find("^%u%l+s$") or last:find("^%d+ers$") or last:find("^%u%l+%u%l+s$"))
                 and not not_teams[last:lower()] and sport_report() and not places:lookup(last:sub(1, -2))
-            and not person_part[last:sub(1, -2)] and not given[last:sub(1, -2)] then
-            -- (not a family: "the Clintons", "the Johnsons")
+                and not person_part[last:sub(1, -2)] and not given[last:sub(1, -2)] then
+              -- (not a family: "the Clintons", "the Johnsons")
               org(k, e)
             end
           end
+        end
+        if legislatures[t.text] and not covered[k] and not (nx and nx.word and nx.cap)
+            and not (toks[k - 1].word and toks[k - 1].cap) then
+          -- "passed the Legislature", "a vote in Parliament": the article's
+          -- legislature, by the name it gives it
+          a:tag_entity { name = head_of[t.text] or t.text, type = "organization", at = t, score = 0.5 }
+          covered[k] = true
         end
       end
       if t.word and not covered[k] and (t.digit or t.upper or t.cap) then
