@@ -39,6 +39,9 @@ local after_nouns = W.set {
 -- words before an office that are no company: "Former CEO", "Interim Chief Executive"
 local office_adjectives = W.set { "former", "interim", "acting", "longtime", "incoming", "outgoing",
   "current", "founding", "then", "ex", "joint", "co", "group", "company", "corporate", "global" }
+-- Branches numbered after an organization's name: "Teamsters Local 710"
+local numbered_units = W.set { "Local", "Lodge", "Chapter", "Post", "Branch", "Council" }
+
 -- A legislature named by its kind alone, capitalized mid-sentence
 local legislatures = W.set { "Parliament", "Legislature", "Congress", "Senate" }
 
@@ -144,6 +147,15 @@ return {
             -- "the Hockey Hall of Fame" is an institution
             a:tag_entity { name = a.text:sub(m.i, toks[kj + 2].j), type = "organization",
                            i = m.i, j = toks[kj + 2].j, score = 0.7 }
+          end
+          if e.type == "organization" then
+            -- "Teamsters Local 710", "Fraternal Order of Police Lodge 141"
+            local u = kj
+            if toks[u + 1] and numbered_units[toks[u + 1].text] then u = u + 1 end
+            local num = toks[u + 1]
+            if numbered_units[toks[u].text] and num and num.text:find("^%d+$") and not num.sent_start then
+              a:tag_entity { name = a.text:sub(m.i, num.j), type = "organization", i = m.i, j = num.j, score = 0.8 }
+            end
           end
           if e.type == "organization" and unit_heads[low(toks[kj])] then
             local s = k
