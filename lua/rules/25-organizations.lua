@@ -40,7 +40,7 @@ local after_nouns = W.set {
 local office_adjectives = W.set { "former", "interim", "acting", "longtime", "incoming", "outgoing",
   "current", "founding", "then", "ex", "joint", "co", "group", "company", "corporate", "global" }
 -- Branches numbered after an organization's name: "Teamsters Local 710"
-local numbered_units = W.set { "Local", "Lodge", "Chapter", "Post", "Branch", "Council" }
+local numbered_units = W.set { "Local", "Lodge", "Chapter" }
 
 -- A legislature named by its kind alone, capitalized mid-sentence
 local legislatures = W.set { "Parliament", "Legislature", "Congress", "Senate" }
