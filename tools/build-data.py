@@ -319,6 +319,9 @@ REGIONS = {
     "Rust Belt": [], "Sun Belt": [], "Bay Area": ["San Francisco Bay Area"],
     "Gulf Coast": [], "West Coast": [], "East Coast": [], "Deep South": [],
     "Appalachia": [], "Scottish Highlands": [], "Patagonia": [], "Anatolia": [],
+    # former states, still named in news and history
+    "Soviet Union": ["USSR", "U.S.S.R."], "Yugoslavia": [], "Czechoslovakia": [],
+    "Ottoman Empire": [], "British Empire": [], "Austria-Hungary": [], "Prussia": [],
 }
 
 # City surfaces dropped because they are common English words or common
@@ -756,6 +759,10 @@ deterministic (sorted).
 | `given-names.txt` | common given names | `tools/given-names.in.txt` (hand-written) |
 | `iptc-topics.tsv` | the active (not retired) IPTC Media Topics: qcode, level, parent (`-` for top-level), English label | IPTC Media Topics, `mediatopics_2023-10-24_en.tsv` |
 | `topic-lexicon.tsv` | news terms mapped to IPTC Media Topic qcodes with a weight | `tools/topic-lexicon.in.tsv` (hand-written), qcodes checked against the IPTC file |
+
+The default name rules also read the words of `topic-lexicon.tsv` and of the
+IPTC labels as a vocabulary of everyday English words (a capitalized run made
+of them is not taken for a person's name); no other data source is used.
 
 ## Formats
 

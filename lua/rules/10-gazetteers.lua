@@ -39,7 +39,7 @@ local function cap_word(t)
   return t and t.word and t.cap and not t.sent_start and not t.digit
 end
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 -- A place cue before token k ("in", "near", "outside of") or a ", State"
 -- after token e, or the dateline (first tokens of the first paragraph).
@@ -79,10 +79,7 @@ return {
   name = "gazetteers",
   article = function(a)
     local toks = a:tokens()
-    local common = {}
-    for _, t in ipairs(toks) do
-      if t.word and t.lower then common[t.text] = true end
-    end
+    local common = W.lower_words(toks)
     local dl = dateline(a, toks)
     local org_span = {}
     local org_matches = orgs:scan(a)
@@ -91,7 +88,10 @@ return {
       local k, e = m.first_token, m.last_token
       local nxt = toks[e + 1]
       local nxt2 = toks[e + 2]
-      if m.kind == "demonym" then
+      if m.kind ~= "country" and W.function_words[m.text:lower()] then
+        -- "in March", "since May": a month or a function word, not the town
+        local _ = 0
+      elseif m.kind == "demonym" then
         local w = nxt and nxt.word and low(nxt)
         if w and state_nouns[w] then
           -- the country is meant, but the adjective is not a mention of its name

@@ -10,19 +10,10 @@ local given = nutgraf.words("../data/given-names.txt")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 local function is_name_word(t)
   return t and t.word and t.cap and not (t.digit and not t.text:find("%a"))
-end
-
--- Every word the article also writes in lower case is a common word.
-local function lower_words(toks)
-  local seen = {}
-  for _, t in ipairs(toks) do
-    if t.word and t.lower then seen[t.text] = true end
-  end
-  return seen
 end
 
 -- An all-caps run (a shouting headline, a dateline) is not read as names.
@@ -35,6 +26,8 @@ local function shouting(toks, k)
   return n >= 3
 end
 
+local text_of -- the text of the article being read
+
 -- Extend a run of name words from k: capitalized words, with particles
 -- ("von der", "de la") and "&" between them.
 local function run_end(toks, k)
@@ -44,7 +37,8 @@ local function run_end(toks, k)
     if is_name_word(nt) and not nt.sent_start then
       e = e + 1
     elseif nt and nt.possessive and is_name_word(toks[e + 2]) and not toks[e + 2].sent_start
-        and W.org_heads[low(toks[e + 2])] then
+        and W.org_heads[low(toks[e + 2])] and not places:lookup(text_of:sub(toks[k].i, toks[e].j)) then
+      -- (but "China's Ministry of Commerce" is the country's ministry)
       -- "Iacobucci's Hardware", "Attorney's Office"
       e = e + 2
     else
@@ -63,7 +57,6 @@ local function run_end(toks, k)
   end
 end
 
-local text_of
 local function span_text_of(toks, s, e)
   return text_of:sub(toks[s].i, toks[e].j)
 end
@@ -135,6 +128,36 @@ local not_person_starts = W.set {
   "mount", "fort", "port", "cape", "st.", "saint", "san", "santa", "los", "las", "hotel",
 }
 
+-- Possessive words: what follows belongs to someone ("his ERA"), it is no organization.
+local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
+
+-- First words of clubs and companies: "FC Basel", "SS Lazio", "Radio Disney".
+local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
+  "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
+  "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
+
+-- A place, then a known body ending in one of these, is the place's own
+-- body: "Ohio Senate", "California Supreme Court", "Ontario Liberal Party"
+-- (but "U.S. Federal Reserve" is two names).
+local state_bodies = W.set { "senate", "house", "assembly", "legislature", "parliament", "court",
+  "government", "council", "police", "party" }
+
+-- Words after a place that make no team or company of it: "Miami Area", "UK Edition".
+local not_org_tails = W.set { "area", "areas", "metro", "edition", "chart", "charts", "version",
+  "time", "region", "suburbs", "downtown", "native", "natives", "style" }
+
+-- "San Francisco-based", "Kremlin-backed", "state-owned": adjectives made of a name.
+local adjective_tails = W.set { "based", "born", "led", "owned", "backed", "made", "funded",
+  "run", "style", "bound", "linked", "allied", "controlled", "listed", "headquartered" }
+local function hyphen_adjective(w)
+  local tail = w:match("%-(%l+)$")
+  return tail and adjective_tails[tail] or false
+end
+
+-- Legal forms after a company's name.
+local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc", "ag",
+  "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
+
 local compass = W.set { "north", "south", "east", "west", "northern", "southern", "eastern",
   "western", "central", "greater", "upper", "lower" }
 
@@ -184,7 +207,7 @@ return {
     local toks = a:tokens()
     text_of = a.text
     local n = #toks
-    local common = lower_words(toks)
+    local common = W.lower_words(toks)
     local blocks = a:blocks()
     local title_end = 0
     if blocks[1] and blocks[1].kind == "title" then title_end = blocks[1].j end
@@ -228,10 +251,27 @@ return {
     local k = 1
     while k <= n do
       local t = toks[k]
-      if k <= skip_to or not is_name_word(t) or t.i <= title_end or shouting(toks, k) then
+      if not t.cap or k <= skip_to or not is_name_word(t) or t.i <= title_end
+          or (t.sent_start and not is_name_word(toks[k + 1]) and W.function_words[low(t)])
+          or (t.upper and shouting(toks, k)) then
+        -- (a sentence-initial "The", "But" alone is the commonest case)
         k = k + 1
       else
         local s, e = k, run_end(toks, k)
+        if hyphen_adjective(toks[e].text) then
+          -- "a San Francisco-based company", "Chinese-made": an adjective, no
+          -- name; but "a London-based lawyer" names the place London
+          local tail = toks[e].text:match("%-(%l+)$")
+          if tail == "based" or tail == "born" then
+            local j = toks[e].j - #tail - 1
+            local canon, ty, kind = places:lookup(a.text:sub(toks[s].i, j))
+            if ty == "place" and kind ~= "demonym" then
+              a:tag_entity { name = canon, type = "place", i = toks[s].i, j = j, score = 0.6 }
+            end
+          end
+          k = e + 1
+          goto continue
+        end
         local prev = toks[s - 1]
         local cue_person = prev and prev.word and not prev.cap and W.titles[low(prev)] or false
         local plural_title = cue_person and low(prev):match("s%.?$") and true or false
@@ -269,6 +309,11 @@ return {
         end
         if s <= e then
           local words = e - s + 1
+          -- particles do not count towards a name's length: "Luiz Inácio Lula da Silva"
+          local maxw = 4
+          for p = s + 1, e - 1 do
+            if W.particles[low(toks[p])] and not toks[p].cap then maxw = maxw + 1 end
+          end
           local head = low(toks[e])
           local nxt = toks[e + 1]
           local before = toks[s - 1]
@@ -281,8 +326,17 @@ return {
           local aged = nxt and nxt.text == "," and n2 and
               ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))
           local first_given = given[toks[s].text]
-          local pp = words >= 2 and place_prefix(a, toks, s, e)
-          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person then
+          -- a known place leading the run (looked up once, when first needed)
+          local pp_done, pp_v = false, nil
+          local function pp()
+            if not pp_done then
+              pp_done, pp_v = true, words >= 2 and place_prefix(a, toks, s, e)
+            end
+            return pp_v
+          end
+          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person
+              and not (head == "hall" and toks[e + 2] and toks[e + 2].text:find("^Fam")) then
+            -- ("Hall of Fame" is read by the organizations rule)
             -- "the University of Oxford", "Ministry of Science and Innovation"
             local e2 = org_tail(toks, e)
             if e2 > e then
@@ -292,7 +346,11 @@ return {
               goto continue
             end
           end
-          if W.not_places[span_text(a, toks, s, e)] then
+          if org_prefixes[toks[s].text] and words >= 2 and words <= 4
+              and not (toks[s].text:find("%l") and (common[head] or vocab[head])) then
+            -- "FC Basel", "AS Roma", "Radio Disney"
+            tag("organization", s, e, 0.8)
+          elseif W.not_places[span_text(a, toks, s, e)] then
             local _ = 0
           elseif W.place_heads[head] and words >= 2 and not W.org_heads[head] and
               not (cue_person or (words == 2 and W.surname_heads[head] and
@@ -308,16 +366,23 @@ return {
             end
           elseif (head == "center" or head == "centre") and words >= 2 and W.place_center_mods[low(toks[e - 1])] then
             tag("place", s, e, 0.75)
-          elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2]) then
+          elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2])
+              and not W.org_heads[low(toks[s - 2])] then
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
-            if pp and orgs:lookup(span_text(a, toks, pp + 1, e)) then
+            if pp() and orgs:lookup(span_text(a, toks, pp() + 1, e)) and not state_bodies[head] then
               -- "U.S. Federal Reserve": the place, then the known organization
-              tag("place", s, pp, 0.6)
+              tag("place", s, pp(), 0.6)
             else
               e = org_tail(toks, e)
-              tag("organization", s, e, 0.8)
+              local known = legal_forms[low(toks[e])] and orgs:lookup(span_text(a, toks, s, e - 1))
+              if known then
+                -- "Gilead Sciences Inc.": the known company, by its usual name
+                a:tag_entity { name = known, type = "organization", i = toks[s].i, j = toks[e].j, score = 0.8 }
+              else
+                tag("organization", s, e, 0.8)
+              end
             end
           elseif W.org_heads[head] and words == 1 and before_word == "the" and not common[toks[e].text:lower()] then
             -- a bare head word ("the Council") is too vague to tag
@@ -325,7 +390,13 @@ return {
           elseif head == "democrat" or head == "republican" or head == "democrats" or head == "republicans" then
             -- "a San Francisco Democrat": the party (from the gazetteer)
             local _ = 0
-          elseif cue_person and words <= 4 then
+          elseif W.event_words[head] and not cue_person then
+            -- "Stanley Cup", "Davis Cup", "Paris Agreement": no one's name
+            local _ = 0
+          elseif cue_person and words == 1 and W.function_words[head] then
+            -- "Doctor Who"
+            local _ = 0
+          elseif cue_person and words <= maxw then
             tag("person", s, e, 0.9)
             -- "Justices Elena Kagan and Ketanji Brown Jackson"
             local q = e + 1
@@ -338,13 +409,14 @@ return {
               tag("person", r, re, 0.85)
               e, q = re, re + 1
             end
-          elseif pp and not first_given and not W.event_words[head] and not W.titles[head] and not spoke
+          elseif not first_given and not W.event_words[head] and not W.titles[head] and not spoke and pp()
+              and not not_org_tails[head]
               and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
             -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company
             tag("organization", s, e, 0.7)
-          elseif words >= 2 and words <= 4 and first_given then
+          elseif words >= 2 and words <= maxw and first_given then
             tag("person", s, e, 0.85)
-          elseif words >= 2 and words <= 4 and (spoke or aged) then
+          elseif words >= 2 and words <= maxw and (spoke or aged) then
             tag("person", s, e, 0.7)
           elseif words <= 3 and nxt and nxt.text == "," and n2 and n2.cap and not common[toks[s].text]
               and (function()
@@ -380,7 +452,10 @@ return {
         local q = p - 2
         local e = q
         while q > 1 and (is_name_word(toks[q - 1]) or (toks[q - 1].word and W.particles[low(toks[q - 1])]) or
-              low(toks[q - 1]) == "of" or low(toks[q - 1]) == "and" or low(toks[q - 1]) == "for") do
+              low(toks[q - 1]) == "of" or low(toks[q - 1]) == "and" or low(toks[q - 1]) == "for" or
+              (toks[q - 1].text == "the" and q > 3 and (toks[q - 2].text == "of" or toks[q - 2].text == "for")
+                and toks[q - 3].word and W.org_heads[low(toks[q - 3])])) do
+          -- ("Office for the Coordination of Humanitarian Affairs (OCHA)")
           q = q - 1
         end
         while q < e and (not is_name_word(toks[q]) or W.function_words[low(toks[q])]) do q = q + 1 end
@@ -446,6 +521,7 @@ return {
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
           and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
+          and not (toks[s - 1] and owner_words[toks[s - 1].text]) -- "his ERA", "their MBA"
           and not places:lookup(word) and not a:entity(word) then
         -- an all-caps acronym nobody introduced: KPMG, LSEG
         a:tag_entity { name = word, type = "organization", i = t.i, j = t.j, score = 0.5 }
@@ -486,6 +562,24 @@ return {
             a:tag_entity { name = w, type = kind, at = toks[s], score = 0.4 }
           end
         end
+      end
+    end
+    -- "Rodríguez Zapatero", "Von der Leyen": the end of one person's full
+    -- name is that person, when only one full name ends so.
+    local persons = {}
+    for _, ent in ipairs(a:entities()) do
+      if ent.type == "person" then persons[#persons + 1] = ent.name end
+    end
+    for _, short in ipairs(persons) do
+      if short:find(" ", 1, true) then
+        local tail, long = " " .. nutgraf.fold(short), nil
+        for _, full in ipairs(persons) do
+          local f = nutgraf.fold(full)
+          if #f > #tail and f:sub(-#tail) == tail then
+            long = (long == nil) and full or false
+          end
+        end
+        if long then a:set_entity(short, { name = long }) end
       end
     end
   end,

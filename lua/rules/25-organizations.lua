@@ -17,7 +17,97 @@ local ordinals = W.set {
   "seventeenth", "eighteenth", "nineteenth", "twentieth",
 }
 
-local function low(t) return t.text:lower() end
+local low = W.low
+
+local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+local given = nutgraf.words("../data/given-names.txt")
+
+-- Words that only a company or an institution has, after "X's" ("Veltrix's
+-- chief executive", "Quorvant's shareholders") or right after the name
+-- ("a Quorvant spokesperson", "Veltrix shares fell").
+local owned_nouns = W.set {
+  "shareholders", "headquarters", "subsidiary", "subsidiaries", "spokesperson", "spokesman",
+  "spokeswoman", "employees", "executives", "ceo", "cfo", "revenue", "revenues",
+  "profit", "profits", "earnings", "customers", "founder", "co-founder", "stock", "products",
+  "factory", "factories", "plant", "plants", "website", "app", "platform", "subscribers",
+  "workforce", "chief", "parent", "unit", "division",
+}
+local after_nouns = W.set {
+  "spokesperson", "spokesman", "spokeswoman", "shares", "shareholders", "stock", "executives",
+  "employees", "headquarters", "subscribers",
+}
+-- words before an office that are no company: "Former CEO", "Interim Chief Executive"
+local office_adjectives = W.set { "former", "interim", "acting", "longtime", "incoming", "outgoing",
+  "current", "founding", "then", "ex", "joint", "co", "group", "company", "corporate", "global" }
+-- Branches numbered after an organization's name: "Teamsters Local 710"
+local numbered_units = W.set { "Local", "Lodge", "Chapter" }
+
+-- A legislature named by its kind alone, capitalized mid-sentence
+local legislatures = W.set { "Parliament", "Legislature", "Congress", "Senate" }
+
+-- "Veltrix CEO Dana Whitfield": officers only companies have
+local officer_words = W.set { "CEO", "CFO", "COO", "CTO" }
+-- "chief executive", not "chief of staff"
+local chief_next = W.set { "executive", "financial", "operating", "technology", "economist" }
+-- "shares of X", "a spokeswoman for X", "analysts at X": nouns, then the preposition
+local before_pairs = {
+  shares = W.set { "of", "in" }, stake = W.set { "in" }, subsidiary = W.set { "of" },
+  unit = W.set { "of" }, takeover = W.set { "of" }, acquisition = W.set { "of" },
+  lawsuit = W.set { "against" }, employees = W.set { "of", "at" }, workers = W.set { "at" },
+  executives = W.set { "at" }, analyst = W.set { "at" }, analysts = W.set { "at" },
+  economist = W.set { "at" }, economists = W.set { "at" }, strategist = W.set { "at" },
+  strategists = W.set { "at" }, researchers = W.set { "at" }, customers = W.set { "of" },
+  spokesperson = W.set { "for" }, spokesman = W.set { "for" }, spokeswoman = W.set { "for" },
+  ceo = W.set { "of" }, founder = W.set { "of" }, ["co-founder"] = W.set { "of" },
+  shareholders = W.set { "of", "in" }, owner = W.set { "of" }, maker = W.set { "of" },
+}
+-- "X is headquartered in Austin", "X was incorporated in Delaware"
+local company_verbs = W.set { "headquartered", "incorporated" }
+-- "Cascade Timberlands, LLC", "Acme Holdings, Inc."
+local legal_forms = W.set { "Inc.", "Inc", "LLC", "Ltd.", "Ltd", "Limited", "Corp.", "Corp", "Co.",
+  "PLC", "plc", "AG", "GmbH", "S.A.", "SA", "N.V.", "NV", "LLP", "LP", "Pty" }
+
+-- "X said in a statement", "X said its ...": said, then one of these
+local statement_words = W.set { "statement", "filing", "release", "its" }
+
+-- Verbs that make a city its team in a sports report, with the word that
+-- may follow them: "played for X", "beat X", "lost to X".
+local team_verbs = {
+  played = W.set { "for", "with" }, playing = W.set { "for", "with" }, plays = W.set { "for", "with" },
+  signed = W.set { "with", "for", "by" }, coached = true, coaching = true, coaches = true,
+  joined = true, joining = true, traded = W.set { "to" }, loaned = W.set { "to" },
+  transferred = W.set { "to" }, drafted = W.set { "by" }, beat = true, beating = true,
+  defeated = true, defeating = true, edged = true, routed = true, lost = W.set { "to" },
+  losing = W.set { "to" }, against = true, versus = true,
+}
+-- and the ones a city before them is the team of: "Tulsa beat Memphis"
+local team_before = W.set { "beat", "defeated", "edged", "routed" }
+
+-- every lower-case word that starts one of the cues above, for a quick test
+local cue_words = { said = true }
+for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs } do
+  for w in pairs(list) do cue_words[w] = true end
+end
+
+-- Words that say an article is a sports report: "the Bruins", "the Knicks"
+-- are teams there.
+local sport_words = W.set {
+  "game", "games", "season", "coach", "scored", "beat", "defeated", "points", "innings",
+  "inning", "goal", "goals", "playoff", "playoffs", "quarterback", "pitcher", "striker",
+  "match", "league", "tournament", "rebounds", "assists", "touchdown", "touchdowns",
+  "halftime", "overtime", "roster", "draft", "victory", "win", "loss", "standings",
+  "championship", "team", "teams", "fans", "seasons", "footballer", "cricketer", "coached",
+  "midfielder", "goalkeeper", "quarterback", "shortstop", "inning",
+}
+-- plural capitalized words after "the" that are not teams
+local not_teams = W.set {
+  "olympics", "paralympics", "games", "oscars", "grammys", "emmys", "tonys", "finals",
+  "playoffs", "democrats", "republicans", "tories", "americans", "greens", "socialists",
+  "liberals", "conservatives", "nationals", "states", "islands", "alps", "rockies", "andes",
+  "himalayas", "balkans", "midlands", "highlands", "isles", "netherlands", "philippines",
+  "bahamas", "maldives", "seychelles", "comoros", "emirates", "commons", "lords", "times",
+  "news", "gospels", "beatles", "jews", "muslims", "christians", "catholics", "hindus",
+}
 
 -- "65", "139th", "2d", "IV", "Fourth": a unit's number.
 local function unit_number(t)
@@ -32,27 +122,40 @@ return {
   article = function(a)
     local toks = a:tokens()
     local n = #toks
-    local by_i = {}
-    for k, t in ipairs(toks) do by_i[t.i] = k end
-    local covered = {}
-    for _, e in ipairs(a:entities()) do
+    local covered, owner = {}, {}
+    local ents = a:entities()
+    for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
-        local k = by_i[m.i]
+        local k = W.token_at(toks, m.i)
         if k then
-          covered[k] = true
           -- a numbered unit: the number belongs to the name
           local kj = k
           while toks[kj + 1] and toks[kj].j < m.j do kj = kj + 1 end
+          for p = k, kj do
+            covered[p] = true
+            if not owner[p] or owner[p].score < e.score then owner[p] = e end
+          end
           local the = toks[k - 1]
-          if e.type == "organization" and the and the.text == "The" and not the.sent_start then
-            -- "at The Hockey News": a capital "The" mid-sentence is part of the name
+          local before = toks[k - 2]
+          if e.type == "organization" and the and the.text == "The" and not the.sent_start
+              and before and before.word and before.lower then
+            -- "at The Hockey News": a capital "The" after a lower-case word is part of the name
             a:tag_entity { name = e.name, type = "organization", i = the.i, j = m.j, score = 0.7 }
           end
-          if e.type == "place" and low(toks[kj]) == "hall" and toks[kj + 2] and low(toks[kj + 1]) == "of"
-              and toks[kj + 2].text == "Fame" then
+          if e.type == "place" and toks[kj + 2] and toks[kj + 2].text == "Fame" and low(toks[kj]) == "hall"
+              and toks[kj + 1].text == "of" then
             -- "the Hockey Hall of Fame" is an institution
             a:tag_entity { name = a.text:sub(m.i, toks[kj + 2].j), type = "organization",
                            i = m.i, j = toks[kj + 2].j, score = 0.7 }
+          end
+          if e.type == "organization" then
+            -- "Teamsters Local 710", "Fraternal Order of Police Lodge 141"
+            local u = kj
+            if toks[u + 1] and numbered_units[toks[u + 1].text] then u = u + 1 end
+            local num = toks[u + 1]
+            if numbered_units[toks[u].text] and num and num.text:find("^%d+$") and not num.sent_start then
+              a:tag_entity { name = a.text:sub(m.i, num.j), type = "organization", i = m.i, j = num.j, score = 0.8 }
+            end
           end
           if e.type == "organization" and unit_heads[low(toks[kj])] then
             local s = k
@@ -67,47 +170,202 @@ return {
       end
     end
     -- "the League", "the Army": a bare head word after "the" is a later
-    -- mention of the one organization of the article whose name holds it
-    local head_of = {}
-    for _, e in ipairs(a:entities()) do
+    -- mention of the one organization of the article whose name holds it.
+    -- "Halvard" after "Halvard Freight Inc.": the short form of the one
+    -- organization whose name it starts.
+    local head_of, short, person_part = {}, {}, {}
+    for _, e in ipairs(ents) do
       if e.type == "organization" then
         for w in e.name:gmatch("%u%l+") do
           if W.org_heads[w:lower()] then
             head_of[w] = (head_of[w] == nil or head_of[w] == e.name) and e.name or false
           end
         end
+        local w = e.name:match("^(%S+) ")
+        if w then short[w] = (short[w] == nil) and e.name or false end
+      elseif e.type == "person" and e.score >= 0.5 then
+        for w in e.name:gmatch("%S+") do person_part[w] = true end
       end
     end
-    for k = 2, n - 1 do
-      local t, nx = toks[k], toks[k + 1]
-      if head_of[t.text] and not covered[k] and toks[k - 1].text == "the" and not t.sent_start
-          and not (nx.word and nx.cap) and nx.text ~= "of" then
-        a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
-        covered[k] = true
+    local common = W.lower_words(toks)
+    -- In a sports report "the Bruins" is a team (counted when first needed).
+    local sport
+    local function sport_report()
+      if not sport then
+        sport = 0
+        for w in pairs(common) do
+          if sport_words[w] then sport = sport + 1 end
+        end
+      end
+      return sport >= 3
+    end
+
+    -- May the run s..e be typed an organization? Not over a known name, a
+    -- person, a place, a title or an everyday word.
+    local function free_run(s, e)
+      if s > e or e - s > 3 then return false end
+      for p = s, e do
+        local t = toks[p]
+        if not (t.word and t.cap) or person_part[t.text] then return false end
+        local o = owner[p]
+        if o and not (o.type == "person" and o.score < 0.5) then return false end
+      end
+      local first, last = low(toks[s]), low(toks[e])
+      if W.function_words[first] or W.titles[first] or W.titles[last] or common[first] or common[last]
+          or office_adjectives[first]
+          or (given[toks[s].text] and s < e) then
+        return false
+      end
+      return not places:lookup(a.text:sub(toks[s].i, toks[e].j))
+    end
+    local function org(s, e)
+      if free_run(s, e) then
+        local name = a.text:sub(toks[s].i, toks[e].j)
+        a:tag_entity { name = short[name] or name, type = "organization",
+                       i = toks[s].i, j = toks[e].j, score = 0.6 }
+        for p = s, e do covered[p] = true end
       end
     end
+    -- the capitalized words ending at e (at most four)
+    local function back(e)
+      local s = e
+      while s > e - 3 and toks[s - 1] and toks[s - 1].word and toks[s - 1].cap and not toks[s].sent_start do
+        s = s - 1
+      end
+      while s < e and W.function_words[low(toks[s])] do s = s + 1 end
+      return s
+    end
+    -- the capitalized words from s (at most four)
+    local function fwd(s)
+      local e = s
+      while e < s + 3 and toks[e + 1] and toks[e + 1].word and toks[e + 1].cap and not toks[e + 1].sent_start do
+        e = e + 1
+      end
+      return e
+    end
+
+    -- In a sports report a city after "played for", "beat" or "lost to" is
+    -- its team: "coached North Melbourne", "losing to Tulsa 63-7".
+    local function team(q)
+      local t = q and toks[q]
+      if not (t and t.word and t.cap and not t.upper and sport_report()) then return end
+      local o, e = owner[q], q
+      if o then
+        if o.type ~= "place" or (toks[q - 1] and owner[q - 1] == o) then return end
+        while owner[e + 1] == o do e = e + 1 end
+      else
+        -- a later mention nobody tagged yet: the longest known place from q
+        e = fwd(q)
+        while e >= q and not (a:entity(a.text:sub(t.i, toks[e].j)) or places:lookup(a.text:sub(t.i, toks[e].j))) do
+          e = e - 1
+        end
+        if e < q then return end
+        local text = a.text:sub(t.i, toks[e].j)
+        o = a:entity(text)
+        if o and o.type ~= "place" then return end
+        o = o or { name = places:lookup(text), mentions = {} }
+      end
+      local _, _, kind = places:lookup(o.name)
+      if not kind then _, _, kind = places:lookup(o.name:match("(%S+)$")) end -- "North Melbourne"
+      if kind ~= "city" and kind ~= "town" then return end
+      for _, m in ipairs(o.mentions) do
+        -- the city of the dateline ("NEW YORK (AP) --") stays a place
+        local d = toks[W.token_at(toks, m.i) or q]
+        if d.upper and #d.text > 1 then return end
+      end
+      a:tag_entity { name = o.name, type = "organization", i = t.i, j = toks[e].j, score = 0.95 }
+      for p = q, e do covered[p] = true end
+      -- "played with Footscray and North Melbourne"
+      if toks[e + 1] and toks[e + 1].text == "and" then team(e + 2) end
+    end
+    -- One pass: company words around unknown names, "the" + head word or
+    -- team, call signs and numbered units.
     for k = 1, n do
       local t = toks[k]
-      if covered[k] or not t.word then
+      if not t.word then
         local _ = 0
-      elseif t.upper and t.text:find("^%d%u%u%u?$") then
-        -- a call sign: "6PR", "3AW"
-        local p = toks[k - 1]
-        if p and p.text:find("^%d%d%d$") and not p.sent_start then
-          -- "882 6PR": the frequency and the call sign
-          a:tag_entity { name = t.text, type = "organization", i = p.i, j = t.j, score = 0.5 }
-        else
-          a:tag_entity { name = t.text, type = "organization", at = t, score = 0.5 }
+      elseif t.lower then
+        local w, c, nx = t.text, toks[k - 1], toks[k + 1]
+        if not (cue_words[w] and c and nx) then
+          local _ = 0
+        elseif team_verbs[w] then
+          local q = k + 1
+          if team_verbs[w] ~= true then q = team_verbs[w][nx.text] and k + 2 end
+          if q and toks[q] and toks[q].text == "the" then q = nil end
+          team(q)
+          if team_before[w] and c.cap then team(back(k - 1)) end
+        elseif c.cap and c.word and after_nouns[w] then
+          org(back(k - 1), k - 1)
+        elseif c.possessive and owned_nouns[w] and toks[k - 2] and toks[k - 2].cap
+            and (w ~= "chief" or (nx.lower and chief_next[nx.text])) then
+          org(back(k - 2), k - 2)
+        elseif w == "said" and c.cap and c.word and nx.lower and (statement_words[nx.text]
+            or (toks[k + 3] and nx.text == "in" and statement_words[toks[k + 3].text])) then
+          org(back(k - 1), k - 1)
+        elseif company_verbs[w] and (c.text == "was" or c.text == "is") and toks[k - 2]
+            and toks[k - 2].cap and toks[k - 2].word and not toks[k - 2].possessive then
+          -- "Veltrix is headquartered in Austin"
+          org(back(k - 2), k - 2)
+        elseif before_pairs[w] and nx.lower and before_pairs[w][nx.text] then
+          local q = k + 2
+          if toks[q] and toks[q].text == "the" then q = q + 1 end
+          if toks[q] and toks[q].cap and not toks[q].sent_start then org(q, fwd(q)) end
         end
-      elseif unit_number(t) and not t.sent_start and toks[k + 1] and toks[k + 1].cap and toks[k + 1].word then
-        -- "Fourth Air Force", "139th Infantry": number, capitalized words, a unit head
-        local e = k + 1
-        while e < n and e < k + 4 and toks[e + 1].word and toks[e + 1].cap and not unit_heads[low(toks[e])] do
-          e = e + 1
+      elseif k > 1 and toks[k - 1].cap and toks[k - 1].word and not toks[k - 1].possessive
+          and (officer_words[t.text] or (t.text == "Chief" and toks[k + 1] and chief_next[low(toks[k + 1])])) then
+        -- "Veltrix CEO Dana Whitfield", "Veltrix Chief Executive Dana Whitfield"
+        org(back(k - 1), k - 1)
+      elseif t.cap and legal_forms[t.text] and k > 2 and toks[k - 1].text == "," and toks[k - 2].cap then
+        -- "Cascade Timberlands, LLC"
+        org(back(k - 2), k - 2)
+      elseif t.cap and not covered[k] and not t.sent_start and k > 1 then
+        local the, nx = toks[k - 1].text, toks[k + 1]
+        if (the == "the" or (the == "The" and toks[k - 1].sent_start)) then
+          if head_of[t.text] and not (nx and ((nx.word and nx.cap) or nx.text == "of")) then
+            a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
+            covered[k] = true
+          else
+            -- "the Bruins", "the Red Sox": a team, in a sports report
+            local e = k
+            if nx and nx.cap and nx.word then e = k + 1 end
+            local last = toks[e].text
+            local more = toks[e + 1] and toks[e + 1].cap and toks[e + 1].word
+            if not more and (last:find("^%u%l+s$") or last:find("^%d+ers$") or last:find("^%u%l+%u%l+s$"))
+                and not not_teams[last:lower()] and sport_report() and not places:lookup(last:sub(1, -2))
+                and not person_part[last:sub(1, -2)] and not given[last:sub(1, -2)] then
+              -- (not a family: "the Clintons", "the Johnsons")
+              org(k, e)
+            end
+          end
         end
-        if unit_heads[low(toks[e])] and not covered[e] then
-          a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
-                         i = t.i, j = toks[e].j, score = 0.6 }
+        if legislatures[t.text] and not covered[k] and not (nx and nx.word and nx.cap)
+            and not (toks[k - 1].word and toks[k - 1].cap) then
+          -- "passed the Legislature", "a vote in Parliament": the article's
+          -- legislature, by the name it gives it
+          a:tag_entity { name = head_of[t.text] or t.text, type = "organization", at = t, score = 0.5 }
+          covered[k] = true
+        end
+      end
+      if t.word and not covered[k] and (t.digit or t.upper or t.cap) then
+        if t.upper and t.digit and t.text:find("^%d%u%u%u?$") then
+          -- a call sign: "6PR", "3AW"
+          local p = toks[k - 1]
+          if p and p.text:find("^%d%d%d$") and not p.sent_start then
+            -- "882 6PR": the frequency and the call sign
+            a:tag_entity { name = t.text, type = "organization", i = p.i, j = t.j, score = 0.5 }
+          else
+            a:tag_entity { name = t.text, type = "organization", at = t, score = 0.5 }
+          end
+        elseif toks[k + 1] and toks[k + 1].cap and toks[k + 1].word and not t.sent_start and unit_number(t) then
+          -- "Fourth Air Force", "139th Infantry": number, capitalized words, a unit head
+          local e = k + 1
+          while e < n and e < k + 4 and toks[e + 1].word and toks[e + 1].cap and not unit_heads[low(toks[e])] do
+            e = e + 1
+          end
+          if unit_heads[low(toks[e])] and not covered[e] then
+            a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
+                           i = t.i, j = toks[e].j, score = 0.6 }
+          end
         end
       end
     end

@@ -21,7 +21,9 @@ for _, w in ipairs {
   "duo", "trio", "quartet", "group", "brand", "startup", "conglomerate", "insurer", "lender",
   "automaker", "carmaker", "distributor", "supplier", "developer", "university", "school",
   "college", "station", "franchise", "league", "union", "agency", "organisation",
-  "organization", "subsidiary", "operator",
+  "organization", "subsidiary", "operator", "chipmaker", "drugmaker", "miner", "refiner",
+  "brokerage", "nonprofit", "non-profit", "watchdog", "regulator", "outlet", "publication",
+  "utility", "cooperative", "think-tank", "automakers", "ministry", "department",
 } do kinds[w] = "organization" end
 -- "the city of X", "the villages of X and Y": only places take "of" like this
 local of_kinds = "place"
@@ -31,7 +33,7 @@ local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "n
   "manufacturer", "studio", "publisher", "charity", "duo", "trio", "brand", "startup",
   "conglomerate", "insurer", "lender", "automaker", "carmaker", "distributor", "operator" }
 
-local function low(t) return t.text:lower() end
+local low = W.low
 
 -- Verbs of membership and ownership before a name: "played for Footscray",
 -- "signed with Deltasonic", "joined Secrets", "drafted by the Colts".
@@ -41,6 +43,11 @@ local member_verbs = {
   loaned = { to = true }, acquired = { by = true }, owned = { by = true }, bought = { by = true },
   transferred = { to = true }, sold = { to = true }, merged = { with = true },
 }
+-- every lower-case word that starts a cue of this rule, for a quick test
+local cue_words = { is = true, was = true, are = true }
+for _, list in ipairs { kinds, member_verbs } do
+  for w in pairs(list) do cue_words[w] = true end
+end
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local given = nutgraf.words("../data/given-names.txt")
 
@@ -53,12 +60,10 @@ return {
   article = function(a)
     local toks = a:tokens()
     local n = #toks
-    local by_i = {}
-    for k, t in ipairs(toks) do by_i[t.i] = k end
     local covered = {}
     for _, e in ipairs(a:entities()) do
       for _, m in ipairs(e.mentions) do
-        local k = by_i[m.i]
+        local k = W.token_at(toks, m.i)
         while k and toks[k] and toks[k].i <= m.j do
           covered[k] = true
           k = k + 1
@@ -105,12 +110,21 @@ return {
     end
     for k = 1, n - 2 do
       local t = toks[k]
-      local kind = t.word and t.lower and kinds[t.text]
-      if kind == of_kinds and low(toks[k + 1]) == "of" then
+      local w = t.lower and cue_words[t.text] and t.word and t.text
+      local kind = w and kinds[w]
+      if not w then
+        if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
+            and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+          w = ","
+        end
+      end
+      if not w then
+        local _ = 0
+      elseif kind == of_kinds and toks[k + 1].text == "of" then
         local e = run(k + 2)
         if e then
           tag(kind, k + 2, e)
-          while t.text:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
+          while w:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
             local q = e + 2
             if toks[q] and low(toks[q]) == "and" then q = q + 1 end
             local e2 = run(q)
@@ -119,8 +133,8 @@ return {
             e = e2
           end
         end
-      elseif t.word and t.lower and member_verbs[t.text] then
-        local v = member_verbs[t.text]
+      elseif member_verbs[w] then
+        local v = member_verbs[w]
         local q = k + 1
         if v ~= true then
           q = toks[q] and toks[q].word and v[toks[q].text] and q + 1 or nil
@@ -133,7 +147,7 @@ return {
       elseif kind and direct_ok[t.text] then
         local e = run(k + 1)
         if e then tag(kind, k + 1, e) end
-      elseif t.word and (t.text == "is" or t.text == "was" or t.text == "are" or t.text == "," )
+      elseif (w == "is" or w == "was" or w == "are" or w == ",")
           and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an") and k > 1
           and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
         -- "X is a (small) village", "X , a jazz band": X ends right before
@@ -142,7 +156,9 @@ return {
             and not covered[s - 1] do
           s = s - 1
         end
-        local opens = toks[s].sent_start or (toks[s - 1] and not toks[s - 1].word)
+        local b = toks[s - 1]
+        local opens = toks[s].sent_start or (b and not b.word) or (w == "," and b and b.lower and b.word
+          and not W.function_words[low(toks[s])])
         local dkind = opens and defining_noun(k + 2)
         if dkind and t.text ~= "," or (dkind and dkind == "organization") then
           if not W.function_words[low(toks[s])] and not W.titles[low(toks[k - 1])] then

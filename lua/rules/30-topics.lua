@@ -1,6 +1,6 @@
 -- Topics: IPTC Media Topics from a lexicon of news terms. Each term found
 -- adds its weight to its topic (more in the title and the lead); the few
--- strongest topics are tagged, each with its parent.
+-- strongest topics (three at most) are tagged, each with its parent.
 local lexicon = nutgraf.read_tsv("../data/topic-lexicon.tsv")
 local topics = nutgraf.read_tsv("../data/iptc-topics.tsv")
 
@@ -23,6 +23,7 @@ end
 local terms = nutgraf.gazetteer(entries, { fold = true })
 
 local MAX_TOPICS = 3      -- leaf topics; each comes with its parents
+local MAX_TAGGED = 6      -- topics in all, parents included
 local THRESHOLD = 1.2
 local RELATIVE = 0.4      -- a topic must have this share of the best score
 
@@ -38,6 +39,14 @@ end
 -- Sports organizations in the shipped gazetteer ("NBA", "FIFA") add a
 -- little evidence for sport.
 local SPORT = "medtop:15000000"
+local LAYOFFS = "medtop:20000189"
+local cut_verbs = {}
+for _, w in ipairs { "cut", "cuts", "cutting", "slash", "slashes", "slashing", "shed", "sheds",
+  "shedding", "eliminate", "eliminates", "eliminating", "axe", "axes", "axing", "lay", "lays",
+  "laying", "trim", "trims", "trimming" } do
+  cut_verbs[w] = true
+end
+local job_nouns = { jobs = true, positions = true, workers = true, roles = true, employees = true }
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
 return {
@@ -65,10 +74,26 @@ return {
         score[q] = (score[q] or 0) + w
       end
     end
+    -- "to cut 1,100 jobs", "will shed about 300 positions": numbers break
+    -- the lexicon's phrases, so job cuts are read here.
+    local text = a.text
+    if text:find(" jobs", 1, true) or text:find(" positions", 1, true) or text:find(" workers", 1, true) then
+      for pos, verb, mid, noun in text:gmatch("()(%a+) (%a*) ?%d[%d,]* (%a+)") do
+        if job_nouns[noun] and (cut_verbs[verb:lower()] or cut_verbs[mid]) then
+          local boost = (pos <= title_end and 2) or (pos <= lead_end and 1.5) or 1
+          hits[LAYOFFS] = (hits[LAYOFFS] or 0) + 1
+          score[LAYOFFS] = (score[LAYOFFS] or 0) + boost * (hits[LAYOFFS] == 1 and 1 or 0.5)
+        end
+      end
+    end
+    local sport_orgs = 0
     for _, e in ipairs(a:entities()) do
-      local _, _, kind = orgs:lookup(e.name)
-      if e.type == "organization" and kind == "sports" then
-        score[SPORT] = (score[SPORT] or 0) + 0.5
+      if e.type == "organization" and sport_orgs < 2 then
+        local _, _, kind = orgs:lookup(e.name)
+        if kind == "sports" then
+          sport_orgs = sport_orgs + 1
+          score[SPORT] = (score[SPORT] or 0) + 0.5
+        end
       end
     end
     -- A child topic's evidence also supports its ancestors (half per level),
@@ -94,7 +119,7 @@ return {
     local best = ranked[1] and ranked[1].s or 0
     local chosen = {}
     for _, r in ipairs(ranked) do
-      if #chosen >= MAX_TOPICS then break end
+      -- (past MAX_TOPICS a topic can still replace a chosen ancestor)
       if r.s >= THRESHOLD and r.s >= best * RELATIVE and label[r.q] then
         local related = false
         for ci, c in ipairs(chosen) do
@@ -107,17 +132,27 @@ return {
           end
           if related then break end
         end
-        if not related then chosen[#chosen + 1] = r end
+        if not related and #chosen < MAX_TOPICS then chosen[#chosen + 1] = r end
       end
     end
+    -- Each leaf with its parent, strongest first; a leaf that would take the
+    -- article past MAX_TAGGED topics is left out.
+    local tagged, n_tagged = {}, 0
     for _, r in ipairs(chosen) do
-      local conf = 1 - math.exp(-r.s / 3)
-      a:tag_topic { id = r.q, label = label[r.q], score = conf }
-      local p, c = parent[r.q], conf
-      while p do
-        c = c * 0.9
-        a:tag_topic { id = p, label = label[p], score = c }
-        p = parent[p]
+      -- the strongest leaf brings its parent and grandparent, the others their parent
+      local new, q = {}, r.q
+      while q and not tagged[q] and #new < (n_tagged == 0 and 3 or 2) do
+        new[#new + 1] = q
+        q = parent[q]
+      end
+      if n_tagged + #new <= MAX_TAGGED or n_tagged == 0 then
+        local conf = 1 - math.exp(-r.s / 3)
+        for _, t in ipairs(new) do
+          tagged[t] = true
+          n_tagged = n_tagged + 1
+          a:tag_topic { id = t, label = label[t], score = conf }
+          conf = conf * 0.9
+        end
       end
     end
   end,

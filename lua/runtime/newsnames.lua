@@ -9,6 +9,42 @@ local function set(list)
 end
 M.set = set
 
+-- The words an article writes in lower case ("apple" makes "Apple" at the
+-- start of a sentence a common word), computed once per article for all
+-- the rules that ask.
+local lower_memo = setmetatable({}, { __mode = "k" })
+function M.lower_words(toks)
+  local seen = lower_memo[toks]
+  if seen then return seen end
+  seen = {}
+  for k = 1, #toks do
+    local t = toks[k]
+    if t.lower and t.word then seen[t.text] = true end
+  end
+  lower_memo[toks] = seen
+  return seen
+end
+
+-- A token's text in lower case, for looking it up in the sets above. A word
+-- that starts in lower case is taken as it is (no new string): the sets
+-- hold no word like "eBay".
+function M.low(t)
+  if t.lower then return t.text end
+  return t.text:lower()
+end
+
+-- The index of the token that starts at byte i, or nil (tokens are sorted).
+function M.token_at(toks, i)
+  local lo, hi = 1, #toks
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    local ti = toks[mid].i
+    if ti == i then return mid end
+    if ti < i then lo = mid + 1 else hi = mid - 1 end
+  end
+  return nil
+end
+
 -- Titles and roles that announce a person when they stand before a name.
 M.titles = set {
   "president", "vice", "prime", "minister", "secretary", "senator", "sen.", "sen",
@@ -115,6 +151,10 @@ M.org_heads = set {
   "bruins", "flyers", "penguins", "capitals", "islanders", "devils", "sabres", "senators",
   "blackhawks", "avalanche", "stars", "wild", "predators", "blues", "ducks", "sharks",
   "canucks", "flames", "kraken", "hurricanes", "lightning", "knights",
+  "limited", "llp", "lp", "pty", "bhd", "tbk", "s.a.", "spa", "s.p.a.", "ab", "asa", "oyj",
+  "payments", "finance", "lending", "biosciences", "diagnostics", "devices", "automotive",
+  "recordings", "properties", "brewing", "brewery", "trains", "transport", "homes", "construction",
+  "engineering", "works", "design",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.
@@ -125,6 +165,10 @@ M.of_heads = set {
   "society", "federal", "people's", "republic", "kingdom", "state", "states", "city", "port",
   "gulf", "sea", "bay", "isle", "islands", "organization", "organisation", "fund", "corps",
   "agency", "center", "centre", "authority", "party", "army", "scouts", "guides", "order", "assembly",
+  "railway", "railways", "government", "parliament", "diocese", "archdiocese", "embassy",
+  "consulate", "congress", "police", "navy", "institution", "foundation", "corporation", "trust",
+  "hospital", "library", "conference", "confederation", "cabinet", "administration", "tribunal",
+  "hall", "palace", "cathedral", "temple", "tower", "basilica", "mosque", "statue",
 }
 
 -- Words that start sentences or headlines in capitals but name nothing.
@@ -246,6 +290,8 @@ M.not_org_acronyms = set {
   "USA", "UAE", "UK", "US", "EU", "ET", "PT", "KM", "KG", "MPH", "KPH", "RPM", "HQ", "AWOL",
   "POW", "POWS", "MIA", "KIA", "IED", "ICBM", "SAM", "DIY", "TBA", "NA", "N/A", "JR", "SR",
   "GPT", "LLM", "LLMS", "SARS", "MERS", "RSV", "TB", "HPV", "UV", "BBQ", "CCTV", "SOS",
+  "MPP", "MPPS", "MLA", "MLAS", "MSP", "MSPS", "MNA", "SWAT", "LLC", "INC", "LTD", "PLC", "OST",
+  "POS", "ERA", "RBI", "RBIS", "GOAT", "WIFI", "ISBN", "FAQS", "PhD", "MBA", "CEOS",
 }
 
 -- Capitalized names that look like places but are not tagged: the financial

@@ -1,0 +1,53 @@
+#!/bin/sh
+# The default rules on two short articles written for this test: companies
+# named only by the cues around them, teams in a sports report, a country's
+# ministry, and topics (a few, each leaf with its parent).
+. "$(dirname "$0")/lib.sh"
+d=$E2E/fixtures/default-rules
+
+"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+expect_status 0 $? "nutgraf tag"
+python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
+import json, sys
+parent = {}
+for line in open(sys.argv[2], encoding="utf-8"):
+    if line.startswith("medtop:"):
+        q, _level, p, _label = line.rstrip("\n").split("\t")
+        parent[q] = None if p == "-" else p
+recs = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
+problems = []
+want = {
+    "cues.md": [("organization", "Veltrix"), ("organization", "Brannock"), ("organization", "Quorvex"),
+                ("organization", "Pellham Robotics"), ("organization", "Corvane Holdings"),
+                ("organization", "Ministry of Commerce"), ("person", "Dana Whitfield"),
+                ("person", "Mira Santos"), ("place", "China")],
+    "sports.md": [("organization", "Boston Bruins"), ("organization", "Vancouver Canucks"),
+                  ("organization", "FC Basel"), ("organization", "Lausanne"), ("person", "Arno Kessler")],
+}
+unwanted = {
+    "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
+    "sports.md": [],
+}
+for name, pairs in want.items():
+    got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
+    for p in pairs:
+        if p not in got:
+            problems.append(f"{name}: missing {p[0]} {p[1]}")
+    names = {e["name"] for e in recs[name]["entities"]}
+    for n in unwanted[name]:
+        if n in names:
+            problems.append(f"{name}: unexpected entity {n}")
+    topics = [t["id"] for t in recs[name]["topics"]]
+    if not 1 <= len(topics) <= 6:
+        problems.append(f"{name}: {len(topics)} topics, expected 1..6")
+    if not all(isinstance(x.get("score"), (int, float)) and 0 < x["score"] <= 1 for x in recs[name]["topics"]):
+        problems.append(f"{name}: a topic without a score in (0, 1]")
+    for t in topics:
+        kids = [c for c in topics if parent.get(c) == t]
+        if parent.get(t) and parent[t] not in topics and not kids:
+            problems.append(f"{name}: leaf topic {t} without its parent {parent[t]}")
+if problems:
+    print("\n".join(problems))
+PY
+[ -s "$TMP/check" ] && { fail "default rules"; sed 's/^/    /' "$TMP/check"; }
+finish
