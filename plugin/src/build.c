@@ -159,6 +159,9 @@ typedef struct record {
   size_t mlen;
   unsigned char *rel; /* the related-stage inputs, encoded (see put_related) */
   size_t rlen;
+  unsigned char *orel; /* fresh records: the cached inputs of the last build */
+  size_t orlen;
+  int keep;        /* its links are as the last build left them: output untouched */
   uint64_t hash;   /* of the source bytes as read */
   int hashed;      /* hash is set: the source could be read when tagging */
   int unreadable;  /* the source could not be read at all: reported, nothing to write */
@@ -170,6 +173,7 @@ static void record_clear(record *r) {
   free(r->err);
   free(r->managed);
   free(r->rel);
+  free(r->orel);
   memset(r, 0, sizeof *r);
 }
 
@@ -566,37 +570,115 @@ static int tag_all(const ng_config *cfg, const entries *es, record *recs, ng_eng
   return 0;
 }
 
-/* Related stories over every tagged article; NULL when there is nothing
- * to link (or on error, reported). */
-static ng_related *relate(const ng_config *cfg, const entries *es, const record *recs, int jobs,
-                          ng_diag_fn diag, void *ud) {
-  ng_related_opts o;
-  ng_related_opts_default(&o);
-  o.count = cfg->related_count;
-  o.min_score = cfg->related_min_score;
-  o.half_life_days = cfg->related_half_life_days;
-  o.weight[NG_FEAT_ENTITY] = cfg->related_weight_entities;
-  o.weight[NG_FEAT_TOPIC] = cfg->related_weight_topics;
-  o.weight[NG_FEAT_TERM] = cfg->related_weight_terms;
-  o.section_boost = cfg->related_section_boost;
-  o.df_cap = cfg->related_df_cap;
+static void related_opts_of(const ng_config *cfg, ng_related_opts *o) {
+  ng_related_opts_default(o);
+  o->count = cfg->related_count;
+  o->min_score = cfg->related_min_score;
+  o->half_life_days = cfg->related_half_life_days;
+  o->weight[NG_FEAT_ENTITY] = cfg->related_weight_entities;
+  o->weight[NG_FEAT_TOPIC] = cfg->related_weight_topics;
+  o->weight[NG_FEAT_TERM] = cfg->related_weight_terms;
+  o->section_boost = cfg->related_section_boost;
+  o->df_cap = cfg->related_df_cap;
+}
+
+/* One state of the site for the related stage, indexed but not ranked:
+ * every tagged article with its inputs of this build, or (old) of the last
+ * build. Doc ids follow the order of the records. */
+typedef struct feed_job {
+  const ng_config *cfg;
+  const entries *es;
+  const record *recs;
+  int old;
+  ng_related *r; /* out */
   ng_error e;
-  ng_error_clear(&e);
+} feed_job;
+
+static void feed_site(feed_job *j) {
+  ng_related_opts o;
+  related_opts_of(j->cfg, &o);
+  ng_error_clear(&j->e);
   ng_term *terms = NULL;
   size_t tcap = 0;
-  ng_related *r = ng_related_new(&o, &e);
+  ng_related *r = ng_related_new(&o, &j->e);
   if (!r)
     goto fail;
-  for (size_t i = 0; i < es->n; i++)
-    if (recs[i].ok &&
-        feed_related(r, es->v[i].rel, recs[i].rel, recs[i].rlen, &terms, &tcap, &e) < 0)
+  for (size_t i = 0; i < j->es->n; i++) {
+    const record *rec = &j->recs[i];
+    const unsigned char *blob = j->old && rec->fresh ? rec->orel : rec->rel;
+    size_t len = j->old && rec->fresh ? rec->orlen : rec->rlen;
+    if (rec->ok && feed_related(r, j->es->v[i].rel, blob, len, &terms, &tcap, &j->e) < 0)
       goto fail;
-  if (ng_related_compute(r, jobs, &e) < 0)
+  }
+  if (ng_related_prepare(r, &j->e) < 0)
     goto fail;
   free(terms);
-  return r;
+  j->r = r;
+  return;
 fail:
   free(terms);
+  ng_related_free(r);
+  j->r = NULL;
+}
+
+static void *feed_thread(void *arg) {
+  feed_site(arg);
+  return NULL;
+}
+
+/* Related stories over every tagged article; NULL when there is nothing
+ * to link (or on error, reported). With incr, the last build's state is
+ * indexed too (on a second thread) and only the articles whose links can
+ * differ from it are ranked; the others get rec->keep (their outputs stay
+ * as they are). */
+static ng_related *relate(const ng_config *cfg, const entries *es, record *recs, int incr, int jobs,
+                          ng_diag_fn diag, void *ud, size_t *ranked) {
+  feed_job cur = {cfg, es, recs, 0, NULL, {0}}, old = {cfg, es, recs, 1, NULL, {0}};
+  pthread_t th;
+  int threaded = incr && jobs > 1 && pthread_create(&th, NULL, feed_thread, &old) == 0;
+  feed_site(&cur);
+  if (threaded)
+    pthread_join(th, NULL);
+  else if (incr)
+    feed_site(&old);
+  ng_related *r = cur.r;
+  ng_error e = cur.e;
+  unsigned char *want = NULL;
+  *ranked = 0;
+  if (!r)
+    goto fail;
+  size_t n = ng_related_count(r);
+  if (incr && old.r && (want = ng_calloc(n ? n : 1, 1))) {
+    /* What this build must look at anyway: fresh articles and outputs
+     * that are not as the last build wrote them. */
+    for (size_t i = 0, d = 0; i < es->n; i++)
+      if (recs[i].ok)
+        want[d++] = recs[i].fresh || !recs[i].out_stat_ok;
+    int rc = ng_related_affected(old.r, r, want, ranked, &e);
+    if (rc < 0) {
+      free(want);
+      ng_related_free(old.r);
+      goto fail;
+    }
+    if (rc > 0 || *ranked > n / 2) { /* not comparable, or hardly worth it */
+      free(want);
+      want = NULL;
+    }
+  }
+  ng_related_free(old.r);
+  if (ng_related_compute_some(r, want, jobs, &e) < 0) {
+    free(want);
+    goto fail;
+  }
+  if (want) {
+    for (size_t i = 0, d = 0; i < es->n; i++)
+      if (recs[i].ok)
+        recs[i].keep = !want[d++];
+  } else
+    *ranked = n;
+  free(want);
+  return r;
+fail:
   if (diag)
     diag(&e, ud);
   ng_related_free(r);
@@ -788,15 +870,22 @@ static int take_blob(const char *path, uint64_t hash, const void *blob, size_t l
   if (bl->k == bl->es->n || strcmp(bl->es->v[bl->k].rel, path) != 0)
     return 0;
   record *rec = &bl->recs[bl->k];
-  if (rec->state != ST_HIT || rec->hash != hash || rec->rel)
+  unsigned char **dst = &rec->rel;
+  size_t *dlen = &rec->rlen;
+  if (rec->fresh && rec->ok) { /* the last build's inputs, for an incremental relate */
+    dst = &rec->orel;
+    dlen = &rec->orlen;
+  } else if (rec->state != ST_HIT || rec->hash != hash)
+    return 0;
+  if (*dst)
     return 0;
   ng_error e;
   if (feed_related(NULL, path, blob, len, &bl->terms, &bl->tcap, &e) < 0)
     return -1;
-  if (!(rec->rel = ng_malloc(len ? len : 1)))
+  if (!(*dst = ng_malloc(len ? len : 1)))
     return -1;
-  memcpy(rec->rel, blob, len);
-  rec->rlen = len;
+  memcpy(*dst, blob, len);
+  *dlen = len;
   return 0;
 }
 
@@ -1117,8 +1206,28 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       rep.cached += recs[i].state == ST_HIT;
     }
   }
+  /* Ranking only what can have changed is exact when the last build's
+   * state is known: every tagged article now has a row of this rules key
+   * with its inputs (fresh ones: the old inputs), and no other article
+   * linked in the last build (none gone, none failing now). */
+  int incr = need_related && cache && !force;
+  for (size_t i = 0; i < es.n && incr; i++) {
+    const record *rec = &recs[i];
+    const ng_cache_row *row = rec->row;
+    int linked = row && row->kind == 1 && row->rkey == rkey;
+    if (!es.v[i].article)
+      continue;
+    if (rec->ok)
+      incr = linked && (rec->fresh ? rec->orel != NULL : rec->rel != NULL);
+    else
+      incr = !linked;
+  }
+  for (size_t k = 0; k < nrows && incr; k++)
+    incr = seen[k] || rows[k].kind != 1 || rows[k].rkey != rkey;
+  size_t ranked = 0;
   if (need_related && rep.tagged)
-    related = relate(&cfg, &es, recs, jobs, diag, ud);
+    related = relate(&cfg, &es, recs, incr, jobs, diag, ud, &ranked);
+  rep.related = ranked;
 
   /* Temp files of a build that was killed before its renames. */
   ng_remove_stale_temps(in_place ? cfg.content_dir : cfg.output_dir);
@@ -1166,7 +1275,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
         op.i = (size_t)(row - rows);
         push_op(&ops, op);
       }
-    } else if (!need_related) {
+    } else if (!need_related || rec->keep) {
       skip = 1;
       op.out_size = row->out_size;
       op.out_mtime = row->out_mtime;

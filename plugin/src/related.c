@@ -192,13 +192,15 @@ struct ng_related {
   strtab sections;
   doc *docs;
   uint32_t ndocs, cdocs;
-  int computed;
+  int computed; /* no more adds */
+  int indexed;  /* vectors and postings built (ng_related_prepare) */
   /* compute state */
   uint32_t *voff; /* doc vectors: vec[voff[d] .. voff[d+1]) */
   vent *vec;
   vent *posts;     /* (doc, u) */
   uint32_t *prank; /* rank of doc in path order */
   result *res;
+  const unsigned char *want; /* docs to rank (NULL: all), during compute */
 };
 
 void ng_related_opts_default(ng_related_opts *o) {
@@ -822,6 +824,8 @@ static void *work(void *arg) {
       break;
     unsigned end = start + CHUNK < r->ndocs ? start + CHUNK : r->ndocs;
     for (unsigned a = start; a < end; a++) {
+      if (r->want && !r->want[a])
+        continue;
       if (query(w, a) < 0) {
         atomic_store(w->failed, 1);
         break;
@@ -927,13 +931,31 @@ static int build_index(ng_related *r) {
   return 0;
 }
 
-int ng_related_compute(ng_related *r, int threads, ng_error *err) {
+int ng_related_prepare(ng_related *r, ng_error *err) {
+  if (r->indexed)
+    return 0;
   if (check_open(r, err) < 0)
     return -1;
   r->computed = 1;
-  uint32_t N = r->ndocs;
   if (build_index(r) < 0)
     return oom(err);
+  r->indexed = 1;
+  return 0;
+}
+
+int ng_related_compute(ng_related *r, int threads, ng_error *err) {
+  return ng_related_compute_some(r, NULL, threads, err);
+}
+
+int ng_related_compute_some(ng_related *r, const unsigned char *want, int threads, ng_error *err) {
+  if (r->res || (r->computed && !r->indexed)) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: already computed");
+    return -1;
+  }
+  if (ng_related_prepare(r, err) < 0)
+    return -1;
+  uint32_t N = r->ndocs;
+  r->want = want;
   r->res = ng_calloc((size_t)N + 1, sizeof *r->res);
   if (!r->res)
     return oom(err);
@@ -976,6 +998,7 @@ int ng_related_compute(ng_related *r, int threads, ng_error *err) {
     free(ws[t].top);
   }
   free(ws);
+  r->want = NULL;
   if (!ok || atomic_load(&failed)) {
     for (uint32_t i = 0; i < N; i++)
       free(r->res[i].links);
@@ -984,6 +1007,104 @@ int ng_related_compute(ng_related *r, int threads, ng_error *err) {
     return oom(err);
   }
   return 0;
+}
+
+/* ---- What changed between two sites ---- */
+
+static int same_str(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+/* Everything of a doc that its own links and the links to it show or are
+ * ranked by, besides its vector: title, url, section, date, hand links. */
+static int same_doc(const doc *a, const doc *b) {
+  if (a->date != b->date || a->nman != b->nman || !same_str(a->title, b->title) ||
+      !same_str(a->url, b->url) || !same_str(a->section, b->section))
+    return 0;
+  for (uint32_t i = 0; i < a->nman; i++)
+    if (!same_str(a->man[i], b->man[i]))
+      return 0;
+  return 1;
+}
+
+/* Same features (kind, key, label) in the same order with the same bits of
+ * weight: every score and reason involving the doc is then unchanged. */
+static int same_vector(const ng_related *a, uint32_t da, const ng_related *b, uint32_t db) {
+  uint32_t n = a->voff[da + 1] - a->voff[da];
+  if (n != b->voff[db + 1] - b->voff[db])
+    return 0;
+  const vent *x = a->vec + a->voff[da], *y = b->vec + b->voff[db];
+  for (uint32_t i = 0; i < n; i++) {
+    const strent *ex = &a->feats.ent[x[i].f], *ey = &b->feats.ent[y[i].f];
+    if (memcmp(&x[i].u, &y[i].u, sizeof x[i].u) != 0 || ex->tag != ey->tag ||
+        ex->hash != ey->hash || !same_str(ex->s, ey->s) ||
+        !same_str(a->fv[x[i].f].label, b->fv[y[i].f].label))
+      return 0;
+  }
+  return 1;
+}
+
+/* Mark every doc that shares a vector feature with doc d of r; map turns
+ * r's doc ids into the caller's (NULL: the same). */
+static void mark_neighbours(const ng_related *r, uint32_t d, const uint32_t *map,
+                            unsigned char *mark) {
+  for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++) {
+    const feat *ft = &r->fv[r->vec[i].f];
+    for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++)
+      mark[map ? map[p->f] : p->f] = 1;
+  }
+}
+
+int ng_related_affected(const ng_related *old, const ng_related *r, unsigned char *mark,
+                        size_t *nmarked, ng_error *err) {
+  uint32_t N = r->ndocs;
+  if (!old->indexed || !r->indexed || old->ndocs != N)
+    return 1;
+  uint32_t *to_old = ng_malloc(((size_t)N + 1) * sizeof *to_old);
+  uint32_t *to_new = ng_malloc(((size_t)N + 1) * sizeof *to_new);
+  unsigned char *chg = ng_calloc((size_t)N + 1, 1);
+  int rc = 0;
+  if (!to_old || !to_new || !chg) {
+    rc = oom(err);
+    goto done;
+  }
+  for (uint32_t d = 0; d < N; d++) {
+    uint32_t o = ng_related_find(old, r->docs[d].path);
+    if (o == NG_RELATED_NONE) {
+      rc = 1;
+      goto done;
+    }
+    to_old[d] = o;
+    to_new[o] = d;
+  }
+  for (uint32_t d = 0; d < N; d++)
+    if (!same_doc(&old->docs[to_old[d]], &r->docs[d]) || !same_vector(old, to_old[d], r, d))
+      chg[d] = mark[d] = 1;
+  /* A link between two unchanged docs keeps its score and reasons; a doc's
+   * list can change only through a doc it shares a feature with, before
+   * or after, or one it links to by hand. */
+  for (uint32_t d = 0; d < N; d++) {
+    if (!chg[d])
+      continue;
+    mark_neighbours(r, d, NULL, mark);
+    mark_neighbours(old, to_old[d], to_new, mark);
+  }
+  for (uint32_t d = 0; d < N; d++) {
+    const doc *dc = &r->docs[d];
+    for (uint32_t i = 0; i < dc->nman && !mark[d]; i++) {
+      uint32_t t = ng_related_find(r, dc->man[i]);
+      if (t != NG_RELATED_NONE && chg[t])
+        mark[d] = 1;
+    }
+  }
+  if (nmarked) {
+    *nmarked = 0;
+    for (uint32_t d = 0; d < N; d++)
+      *nmarked += mark[d] != 0;
+  }
+done:
+  free(to_old);
+  free(to_new);
+  free(chg);
+  return rc;
 }
 
 /* ---- Accessors ---- */

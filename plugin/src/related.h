@@ -148,6 +148,29 @@ int ng_related_add_manual(ng_related *r, uint32_t doc, const char *target_path, 
  * Returns 0, or -1 with *err filled (OOM, thread creation, second call). */
 int ng_related_compute(ng_related *r, int threads, ng_error *err);
 
+/* Build the vectors and the index without ranking anything (for
+ * ng_related_affected). Afterwards the add functions fail; compute may still
+ * be called once. Returns 0 or -1 with *err filled. */
+int ng_related_prepare(ng_related *r, ng_error *err);
+
+/* Rank only the docs d with want[d] != 0 (want: ndocs bytes; NULL: all);
+ * the others get no links. Otherwise as ng_related_compute. */
+int ng_related_compute_some(ng_related *r, const unsigned char *want, int threads, ng_error *err);
+
+/* Incremental ranking. old and r, both prepared with the same options,
+ * are two states of one site with the same document paths (doc ids may
+ * differ). Sets mark[d] (r's doc ids; ndocs bytes; marks already set are
+ * kept) for every doc whose links (targets, order, scores, reasons, and
+ * the targets' title, url, date) may differ between old and r: the docs
+ * whose own inputs or vector differ (a different IDF, cut or key-term
+ * choice shows in the vector), every doc sharing a vector feature with one
+ * of those in either state, and every doc linking to one by hand. All
+ * other docs rank exactly as in old. *nmarked (may be NULL) gets the
+ * number of marked docs. Returns 0; 1 when the two are not comparable
+ * (different paths, not prepared); -1 on OOM (*err). */
+int ng_related_affected(const ng_related *old, const ng_related *r, unsigned char *mark,
+                        size_t *nmarked, ng_error *err);
+
 /* ---- Results (valid after a successful compute, until ng_related_free) ---- */
 
 /* The links of doc in rank order; *out points into r. 0 before compute. */
