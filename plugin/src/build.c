@@ -162,6 +162,7 @@ typedef struct record {
   unsigned char *orel; /* fresh records: the cached inputs of the last build */
   size_t orlen;
   int keep;        /* its links are as the last build left them: output untouched */
+  double bar;      /* the related entry bar of its list (cached, or ranked now) */
   uint64_t hash;   /* of the source bytes as read */
   int hashed;      /* hash is set: the source could be read when tagging */
   int unreadable;  /* the source could not be read at all: reported, nothing to write */
@@ -644,18 +645,24 @@ static ng_related *relate(const ng_config *cfg, const entries *es, record *recs,
   ng_related *r = cur.r;
   ng_error e = cur.e;
   unsigned char *want = NULL;
+  double *bars = NULL;
   *ranked = 0;
   if (!r)
     goto fail;
   size_t n = ng_related_count(r);
-  if (incr && old.r && (want = ng_calloc(n ? n : 1, 1))) {
+  if (incr && old.r && (want = ng_calloc(n ? n : 1, 1)) &&
+      (bars = ng_malloc((n ? n : 1) * sizeof *bars))) {
+    for (size_t i = 0, d = 0; i < es->n; i++)
+      if (recs[i].ok)
+        bars[d++] = recs[i].bar;
     /* What this build must look at anyway: fresh articles and outputs
      * that are not as the last build wrote them. */
     for (size_t i = 0, d = 0; i < es->n; i++)
       if (recs[i].ok)
         want[d++] = recs[i].fresh || !recs[i].out_stat_ok;
-    int rc = ng_related_affected(old.r, r, want, ranked, &e);
+    int rc = ng_related_affected(old.r, r, bars, want, ranked, &e);
     if (rc < 0) {
+      free(bars);
       free(want);
       ng_related_free(old.r);
       goto fail;
@@ -665,16 +672,20 @@ static ng_related *relate(const ng_config *cfg, const entries *es, record *recs,
       want = NULL;
     }
   }
+  free(bars);
   ng_related_free(old.r);
   if (ng_related_compute_some(r, want, jobs, &e) < 0) {
     free(want);
     goto fail;
   }
-  if (want) {
-    for (size_t i = 0, d = 0; i < es->n; i++)
-      if (recs[i].ok)
-        recs[i].keep = !want[d++];
-  } else
+  for (size_t i = 0, d = 0; i < es->n; i++)
+    if (recs[i].ok) {
+      recs[i].keep = want && !want[d];
+      if (!recs[i].keep)
+        recs[i].bar = ng_related_bar(r, (uint32_t)d);
+      d++;
+    }
+  if (!want)
     *ranked = n;
   free(want);
   return r;
@@ -682,6 +693,8 @@ fail:
   if (diag)
     diag(&e, ud);
   ng_related_free(r);
+  for (size_t i = 0; i < es->n; i++)
+    recs[i].bar = NAN; /* the outputs show no links: nothing is known */
   return NULL;
 }
 
@@ -954,8 +967,8 @@ static int apply_ops(ng_cache *c, const cache_ops *ops, const entries *es, const
     } else {
       const entry *en = &es->v[op->i];
       const record *rec = &recs[op->i];
-      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      en->mtime,  rec->hash,
-                        rkey,    op->out_size,           op->out_mtime, op->out_key};
+      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      en->mtime,   rec->hash,
+                        rkey,    op->out_size,           op->out_mtime, op->out_key, rec->bar};
       if (op->op == OP_STAT)
         rc = ng_cache_put_stat(c, &r, e);
       else if (r.kind)
@@ -1115,8 +1128,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     record *rec = &recs[i];
     while (k < nrows && strcmp(rows[k].path, en->rel) < 0)
       k++;
+    rec->bar = NAN;
     if (k < nrows && strcmp(rows[k].path, en->rel) == 0) {
       rec->row = &rows[k];
+      rec->bar = rows[k].bar;
       seen[k] = 1;
     }
     const ng_cache_row *row = rec->row;

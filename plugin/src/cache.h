@@ -22,7 +22,7 @@
 
 #include "nutgraf.h"
 
-#define NG_CACHE_VERSION 1
+#define NG_CACHE_VERSION 2
 
 typedef struct ng_cache ng_cache;
 
@@ -35,6 +35,8 @@ typedef struct ng_cache_row {
   uint64_t rkey;               /* rules + config key it was made with */
   int64_t out_size, out_mtime; /* the output as nutgraf wrote it; -1: none */
   uint64_t out_key;            /* what the output was made from */
+  double bar;                  /* the related entry bar of the article's list
+                                  (ng_related_bar); NAN: unknown */
 } ng_cache_row;
 
 /* Open (or create) the cache database at path, creating its directory. A
@@ -70,7 +72,7 @@ int ng_cache_managed(ng_cache *c, const char *path, char **out, size_t *len, uin
 /* Writes: all between begin and commit, in one transaction (waits for
  * another build's transaction up to the busy timeout). put replaces the
  * whole row; blobs may be NULL for a copied file. put_stat changes only
- * the stat and output fields of an existing row. */
+ * the stat, output and bar fields of an existing row. */
 int ng_cache_begin(ng_cache *c, ng_error *err);
 int ng_cache_put(ng_cache *c, const ng_cache_row *r, const char *managed, size_t mlen,
                  const void *related, size_t rlen, ng_error *err);

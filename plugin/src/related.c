@@ -180,6 +180,7 @@ typedef struct result {
   size_t nlinks, nmissing;
   ng_related_link *links;
   const char **missing;
+  double bar; /* see ng_related_bar; NAN: not ranked */
 } result;
 
 struct ng_related {
@@ -775,6 +776,7 @@ static int query(worker *w, uint32_t a) {
     nrs += count_shared(r, a, b);
   }
   result *res = &r->res[a];
+  res->bar = !want ? INFINITY : ntop == want ? w->top[ntop - 1].score : o->min_score;
   if (nl || nmiss) {
     size_t bytes = nl * sizeof(ng_related_link) + nrs * sizeof(ng_related_reason) +
                    nmiss * sizeof(const char *);
@@ -959,6 +961,8 @@ int ng_related_compute_some(ng_related *r, const unsigned char *want, int thread
   r->res = ng_calloc((size_t)N + 1, sizeof *r->res);
   if (!r->res)
     return oom(err);
+  for (uint32_t d = 0; d < N; d++)
+    r->res[d].bar = NAN;
   if (threads <= 0) {
     long c = sysconf(_SC_NPROCESSORS_ONLN);
     threads = c > 0 ? (int)c : 1;
@@ -1042,27 +1046,55 @@ static int same_vector(const ng_related *a, uint32_t da, const ng_related *b, ui
   return 1;
 }
 
-/* Mark every doc that shares a vector feature with doc d of r; map turns
- * r's doc ids into the caller's (NULL: the same). */
-static void mark_neighbours(const ng_related *r, uint32_t d, const uint32_t *map,
-                            unsigned char *mark) {
+/* Scratch for scoring one changed doc against everything (as query does). */
+typedef struct scorer {
+  float *acc; /* 0 = untouched */
+  uint32_t *touched;
+} scorer;
+
+/* Mark the docs of r (map: r's ids to the caller's; NULL: the same) that
+ * doc d can enter or leave the list of: those sharing a vector feature
+ * with d whose entry bar d's score reaches (all of them without bars or
+ * where a bar is unknown). Scores are compared with a margin: a mark too
+ * many only costs time. */
+static void mark_reached(const ng_related *r, uint32_t d, const uint32_t *map, const double *bars,
+                         scorer *sc, unsigned char *mark) {
+  size_t nt = 0;
   for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++) {
     const feat *ft = &r->fv[r->vec[i].f];
-    for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++)
-      mark[map ? map[p->f] : p->f] = 1;
+    if (ft->npost < 2)
+      continue;
+    float qu = r->vec[i].u;
+    for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
+      if (sc->acc[p->f] == 0)
+        sc->touched[nt++] = p->f;
+      sc->acc[p->f] += qu * p->u;
+    }
+  }
+  for (size_t i = 0; i < nt; i++) {
+    uint32_t c = sc->touched[i], a = map ? map[c] : c;
+    double bar = bars ? bars[a] : NAN;
+    double score = (double)sc->acc[c] * pair_factor(r, &r->docs[c], &r->docs[d]);
+    sc->acc[c] = 0;
+    if (c == d || mark[a])
+      continue;
+    if (isnan(bar) || (score > 0 && score >= bar * (1 - 1e-6)))
+      mark[a] = 1;
   }
 }
 
-int ng_related_affected(const ng_related *old, const ng_related *r, unsigned char *mark,
-                        size_t *nmarked, ng_error *err) {
+int ng_related_affected(const ng_related *old, const ng_related *r, const double *bars,
+                        unsigned char *mark, size_t *nmarked, ng_error *err) {
   uint32_t N = r->ndocs;
   if (!old->indexed || !r->indexed || old->ndocs != N)
     return 1;
   uint32_t *to_old = ng_malloc(((size_t)N + 1) * sizeof *to_old);
   uint32_t *to_new = ng_malloc(((size_t)N + 1) * sizeof *to_new);
   unsigned char *chg = ng_calloc((size_t)N + 1, 1);
+  scorer sc = {ng_calloc((size_t)N + 1, sizeof *sc.acc),
+               ng_malloc(((size_t)N + 1) * sizeof *sc.touched)};
   int rc = 0;
-  if (!to_old || !to_new || !chg) {
+  if (!to_old || !to_new || !chg || !sc.acc || !sc.touched) {
     rc = oom(err);
     goto done;
   }
@@ -1078,14 +1110,16 @@ int ng_related_affected(const ng_related *old, const ng_related *r, unsigned cha
   for (uint32_t d = 0; d < N; d++)
     if (!same_doc(&old->docs[to_old[d]], &r->docs[d]) || !same_vector(old, to_old[d], r, d))
       chg[d] = mark[d] = 1;
-  /* A link between two unchanged docs keeps its score and reasons; a doc's
-   * list can change only through a doc it shares a feature with, before
-   * or after, or one it links to by hand. */
+  /* A link between two unchanged docs keeps its score and reasons, so the
+   * list of an unchanged doc a differs from the last one only when a
+   * changed doc was on it (its score then reached a's bar: the last
+   * automatic link's score, or min_score when the list had room) or now
+   * reaches that bar, or when a links to a changed doc by hand. */
   for (uint32_t d = 0; d < N; d++) {
     if (!chg[d])
       continue;
-    mark_neighbours(r, d, NULL, mark);
-    mark_neighbours(old, to_old[d], to_new, mark);
+    mark_reached(r, d, NULL, bars, &sc, mark);
+    mark_reached(old, to_old[d], to_new, bars, &sc, mark);
   }
   for (uint32_t d = 0; d < N; d++) {
     const doc *dc = &r->docs[d];
@@ -1104,6 +1138,8 @@ done:
   free(to_old);
   free(to_new);
   free(chg);
+  free(sc.acc);
+  free(sc.touched);
   return rc;
 }
 
@@ -1123,6 +1159,10 @@ size_t ng_related_missing(const ng_related *r, uint32_t d, const char *const **o
     return 0;
   *out = r->res[d].missing;
   return r->res[d].nmissing;
+}
+
+double ng_related_bar(const ng_related *r, uint32_t d) {
+  return r->res && d < r->ndocs ? r->res[d].bar : NAN;
 }
 
 size_t ng_related_count(const ng_related *r) { return r->ndocs; }

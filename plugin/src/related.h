@@ -159,22 +159,29 @@ int ng_related_compute_some(ng_related *r, const unsigned char *want, int thread
 
 /* Incremental ranking. old and r, both prepared with the same options,
  * are two states of one site with the same document paths (doc ids may
- * differ). Sets mark[d] (r's doc ids; ndocs bytes; marks already set are
- * kept) for every doc whose links (targets, order, scores, reasons, and
- * the targets' title, url, date) may differ between old and r: the docs
- * whose own inputs or vector differ (a different IDF, cut or key-term
- * choice shows in the vector), every doc sharing a vector feature with one
- * of those in either state, and every doc linking to one by hand. All
- * other docs rank exactly as in old. *nmarked (may be NULL) gets the
- * number of marked docs. Returns 0; 1 when the two are not comparable
- * (different paths, not prepared); -1 on OOM (*err). */
-int ng_related_affected(const ng_related *old, const ng_related *r, unsigned char *mark,
-                        size_t *nmarked, ng_error *err);
+ * differ). bars[d] (r's doc ids; NULL: none known) is d's entry bar in old
+ * (ng_related_bar after old was ranked; NAN: unknown). Sets mark[d] (r's
+ * doc ids; ndocs bytes; marks already set are kept) for every doc whose
+ * links (targets, order, scores, reasons, and the targets' title, url,
+ * date) may differ between old and r: the docs whose own inputs or vector
+ * differ (a different IDF, cut or key-term choice shows in the vector),
+ * every doc a changed doc shares a vector feature with, in either state,
+ * and scores at least a's bar with (every such doc when its bar is
+ * unknown), and every doc linking to a changed doc by hand. All other docs
+ * rank exactly as in old. *nmarked (may be NULL) gets the number of marked
+ * docs. Returns 0; 1 when the two are not comparable (different paths, not
+ * prepared); -1 on OOM (*err). */
+int ng_related_affected(const ng_related *old, const ng_related *r, const double *bars,
+                        unsigned char *mark, size_t *nmarked, ng_error *err);
 
 /* ---- Results (valid after a successful compute, until ng_related_free) ---- */
 
 /* The links of doc in rank order; *out points into r. 0 before compute. */
 size_t ng_related_links(const ng_related *r, uint32_t doc, const ng_related_link **out);
+/* The score a new automatic link must reach to enter doc's list: the last
+ * automatic link's when the list is full, else min_score (INFINITY when
+ * hand links fill it). NAN when doc was not ranked. */
+double ng_related_bar(const ng_related *r, uint32_t doc);
 /* Hand-link targets of doc that matched no document, in declaration order. */
 size_t ng_related_missing(const ng_related *r, uint32_t doc, const char *const **out);
 
