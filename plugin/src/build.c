@@ -312,8 +312,9 @@ static double get_f64(reader *r) {
 /* Decode a blob and add its document to rel (NULL: only check it). terms
  * is scratch space the caller keeps between calls. Returns 0, -1 with *e
  * filled (NG_ERR_IO for a malformed blob). */
-static int feed_related(ng_related *rel, const char *path, const unsigned char *blob, size_t len,
-                        ng_term **terms, size_t *tcap, ng_error *e) {
+static int feed_related(ng_related *rel, uint32_t reuse, const char *path,
+                        const unsigned char *blob, size_t len, ng_term **terms, size_t *tcap,
+                        ng_error *e) {
   reader r = {blob, blob + len, 0};
   if (get_byte(&r) != 'R')
     goto bad;
@@ -323,9 +324,13 @@ static int feed_related(ng_related *rel, const char *path, const unsigned char *
   if (r.bad)
     goto bad;
   uint32_t d = NG_RELATED_NONE;
-  if (rel && (d = ng_related_add_doc(rel, path, title, url,
-                                     has_date ? ng_parse_date(date) : NG_DATE_UNKNOWN, section,
-                                     e)) == NG_RELATED_NONE)
+  int64_t when = has_date ? ng_parse_date(date) : NG_DATE_UNKNOWN;
+  if (rel && reuse != NG_RELATED_NONE) {
+    if (ng_related_reset_doc(rel, reuse, title, url, when, section, e) < 0)
+      return -1;
+    d = reuse;
+  } else if (rel &&
+             (d = ng_related_add_doc(rel, path, title, url, when, section, e)) == NG_RELATED_NONE)
     return -1;
   uint64_t nf = get_varint(&r);
   for (uint64_t i = 0; i < nf && !r.bad; i++) {
@@ -583,47 +588,54 @@ static void related_opts_of(const ng_config *cfg, ng_related_opts *o) {
   o->df_cap = cfg->related_df_cap;
 }
 
-/* One state of the site for the related stage, indexed but not ranked:
- * every tagged article with its inputs of this build, or (old) of the last
- * build. Doc ids follow the order of the records. */
-typedef struct feed_job {
-  const ng_config *cfg;
-  const entries *es;
-  const record *recs;
-  int old;
-  ng_related *r; /* out */
-  ng_error e;
-} feed_job;
-
-static void feed_site(feed_job *j) {
+/* Every tagged article with its related inputs of this build, doc ids in
+ * the order of the records; not indexed yet. NULL with *e on failure. */
+static ng_related *feed_site(const ng_config *cfg, const entries *es, const record *recs,
+                             ng_error *e) {
   ng_related_opts o;
-  related_opts_of(j->cfg, &o);
-  ng_error_clear(&j->e);
+  related_opts_of(cfg, &o);
   ng_term *terms = NULL;
   size_t tcap = 0;
-  ng_related *r = ng_related_new(&o, &j->e);
-  if (!r)
-    goto fail;
-  for (size_t i = 0; i < j->es->n; i++) {
-    const record *rec = &j->recs[i];
-    const unsigned char *blob = j->old && rec->fresh ? rec->orel : rec->rel;
-    size_t len = j->old && rec->fresh ? rec->orlen : rec->rlen;
-    if (rec->ok && feed_related(r, j->es->v[i].rel, blob, len, &terms, &tcap, &j->e) < 0)
-      goto fail;
-  }
-  if (ng_related_prepare(r, &j->e) < 0)
-    goto fail;
+  ng_related *r = ng_related_new(&o, e);
+  for (size_t i = 0; r && i < es->n; i++)
+    if (recs[i].ok && feed_related(r, NG_RELATED_NONE, es->v[i].rel, recs[i].rel, recs[i].rlen,
+                                   &terms, &tcap, e) < 0) {
+      ng_related_free(r);
+      r = NULL;
+    }
   free(terms);
-  j->r = r;
-  return;
-fail:
-  free(terms);
-  ng_related_free(r);
-  j->r = NULL;
+  return r;
 }
 
-static void *feed_thread(void *arg) {
-  feed_site(arg);
+/* The last build's state: a fork of this one with the fresh articles'
+ * cached inputs instead of their new ones. */
+static ng_related *fork_old(ng_related *cur, const entries *es, const record *recs, ng_error *e) {
+  ng_related *r = ng_related_fork(cur, e);
+  ng_term *terms = NULL;
+  size_t tcap = 0;
+  for (size_t i = 0, d = 0; r && i < es->n; i++) {
+    if (!recs[i].ok)
+      continue;
+    if (recs[i].fresh && feed_related(r, (uint32_t)d, es->v[i].rel, recs[i].orel, recs[i].orlen,
+                                      &terms, &tcap, e) < 0) {
+      ng_related_free(r);
+      r = NULL;
+    }
+    d++;
+  }
+  free(terms);
+  return r;
+}
+
+typedef struct prep_job {
+  ng_related *r;
+  int rc;
+  ng_error e;
+} prep_job;
+
+static void *prep_thread(void *arg) {
+  prep_job *j = arg;
+  j->rc = ng_related_prepare(j->r, &j->e);
   return NULL;
 }
 
@@ -634,24 +646,42 @@ static void *feed_thread(void *arg) {
  * as they are). */
 static ng_related *relate(const ng_config *cfg, const entries *es, record *recs, int incr, int jobs,
                           ng_diag_fn diag, void *ud, size_t *ranked) {
-  feed_job cur = {cfg, es, recs, 0, NULL, {0}}, old = {cfg, es, recs, 1, NULL, {0}};
-  pthread_t th;
-  int threaded = incr && jobs > 1 && pthread_create(&th, NULL, feed_thread, &old) == 0;
-  feed_site(&cur);
-  if (threaded)
-    pthread_join(th, NULL);
-  else if (incr)
-    feed_site(&old);
-  ng_related *r = cur.r;
-  ng_error e = cur.e;
+  ng_error e;
+  ng_error_clear(&e);
+  ng_related *r = feed_site(cfg, es, recs, &e), *old = NULL;
   unsigned char *want = NULL;
   double *bars = NULL;
   *ranked = 0;
   if (!r)
     goto fail;
+  if (incr) {
+    prep_job pj = {fork_old(r, es, recs, &e), 0, {0}};
+    if (!(old = pj.r))
+      goto fail;
+    pthread_t th;
+    int threaded = jobs > 1 && pthread_create(&th, NULL, prep_thread, &pj) == 0;
+    if (!threaded)
+      prep_thread(&pj);
+    int rc = ng_related_prepare(r, &e);
+    if (threaded)
+      pthread_join(th, NULL);
+    if (rc < 0)
+      goto fail;
+    if (pj.rc < 0) {
+      e = pj.e;
+      goto fail;
+    }
+  }
   size_t n = ng_related_count(r);
-  if (incr && old.r && (want = ng_calloc(n ? n : 1, 1)) &&
-      (bars = ng_malloc((n ? n : 1) * sizeof *bars))) {
+  if (old) {
+    want = ng_calloc(n ? n : 1, 1);
+    bars = ng_malloc((n ? n : 1) * sizeof *bars);
+    if (!want || !bars) { /* rank everything */
+      free(want);
+      want = NULL;
+    }
+  }
+  if (want) {
     for (size_t i = 0, d = 0; i < es->n; i++)
       if (recs[i].ok)
         bars[d++] = recs[i].bar;
@@ -660,24 +690,20 @@ static ng_related *relate(const ng_config *cfg, const entries *es, record *recs,
     for (size_t i = 0, d = 0; i < es->n; i++)
       if (recs[i].ok)
         want[d++] = recs[i].fresh || !recs[i].out_stat_ok;
-    int rc = ng_related_affected(old.r, r, bars, want, ranked, &e);
-    if (rc < 0) {
-      free(bars);
-      free(want);
-      ng_related_free(old.r);
+    int rc = ng_related_affected(old, r, bars, want, ranked, &e);
+    if (rc < 0)
       goto fail;
-    }
     if (rc > 0 || *ranked > n / 2) { /* not comparable, or hardly worth it */
       free(want);
       want = NULL;
     }
   }
   free(bars);
-  ng_related_free(old.r);
-  if (ng_related_compute_some(r, want, jobs, &e) < 0) {
-    free(want);
+  bars = NULL;
+  ng_related_free(old); /* before r: it shares r's strings */
+  old = NULL;
+  if (ng_related_compute_some(r, want, jobs, &e) < 0)
     goto fail;
-  }
   for (size_t i = 0, d = 0; i < es->n; i++)
     if (recs[i].ok) {
       recs[i].keep = want && !want[d];
@@ -692,6 +718,9 @@ static ng_related *relate(const ng_config *cfg, const entries *es, record *recs,
 fail:
   if (diag)
     diag(&e, ud);
+  free(bars);
+  free(want);
+  ng_related_free(old);
   ng_related_free(r);
   for (size_t i = 0; i < es->n; i++)
     recs[i].bar = NAN; /* the outputs show no links: nothing is known */
@@ -893,7 +922,7 @@ static int take_blob(const char *path, uint64_t hash, const void *blob, size_t l
   if (*dst)
     return 0;
   ng_error e;
-  if (feed_related(NULL, path, blob, len, &bl->terms, &bl->tcap, &e) < 0)
+  if (feed_related(NULL, NG_RELATED_NONE, path, blob, len, &bl->terms, &bl->tcap, &e) < 0)
     return -1;
   if (!(*dst = ng_malloc(len ? len : 1)))
     return -1;

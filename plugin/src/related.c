@@ -154,6 +154,7 @@ typedef struct feat {
   uint32_t post;  /* first posting */
   float idf;
   uint8_t cut;
+  uint8_t unsure; /* fork: label_doc was reset and has not added f again */
 } feat;
 
 typedef struct rawf {
@@ -193,6 +194,7 @@ struct ng_related {
   strtab sections;
   doc *docs;
   uint32_t ndocs, cdocs;
+  int sorted;   /* docs were added in path order: ids order paths */
   int computed; /* no more adds */
   int indexed;  /* vectors and postings built (ng_related_prepare) */
   /* compute state */
@@ -261,6 +263,7 @@ ng_related *ng_related_new(const ng_related_opts *o, ng_error *err) {
     return NULL;
   }
   r->o = d;
+  r->sorted = 1;
   return r;
 }
 
@@ -350,6 +353,8 @@ uint32_t ng_related_add_doc(ng_related *r, const char *path, const char *title, 
   if (id == UINT32_MAX)
     return oom(err), NG_RELATED_NONE;
   d.path = r->paths.ent[id].s;
+  if (id && strcmp(d.path, r->docs[id - 1].path) <= 0)
+    r->sorted = 0;
   r->docs[id] = d;
   r->ndocs = id + 1;
   return id;
@@ -387,9 +392,14 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
     memset(ft, 0, sizeof *ft);
     ft->label = k;
     ft->label_doc = d;
-  } else if (d == ft->label_doc || strcmp(r->docs[d].path, r->docs[ft->label_doc].path) >= 0) {
+  } else if (d == ft->label_doc) {
+    if (!ft->unsure)
+      return f;
+  } else if ((r->sorted && d > ft->label_doc) ||
+             strcmp(r->docs[d].path, r->docs[ft->label_doc].path) >= 0) {
     return f;
   }
+  ft->unsure = 0; /* no doc with f has a smaller path than d */
   ft->label_doc = d;
   const char *want = label ? label : k;
   if (strcmp(want, ft->label) != 0) {
@@ -472,6 +482,100 @@ int ng_related_add_manual(ng_related *r, uint32_t d, const char *target, ng_erro
   if (!t)
     return oom(err);
   dc->man[dc->nman++] = t;
+  return 0;
+}
+
+/* ---- Forks ---- */
+
+static int strtab_copy(strtab *dst, const strtab *src) {
+  *dst = *src;
+  dst->ent = ng_malloc(((size_t)src->cap ? src->cap : 1) * sizeof *dst->ent);
+  dst->slot = ng_malloc(((size_t)src->nslot ? src->nslot : 1) * sizeof *dst->slot);
+  if (!dst->ent || !dst->slot)
+    return -1;
+  if (src->n)
+    memcpy(dst->ent, src->ent, (size_t)src->n * sizeof *dst->ent);
+  if (src->nslot)
+    memcpy(dst->slot, src->slot, (size_t)src->nslot * sizeof *dst->slot);
+  return 0;
+}
+
+ng_related *ng_related_fork(const ng_related *r, ng_error *err) {
+  if (r->computed) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: fork after compute");
+    return NULL;
+  }
+  ng_related *f = ng_calloc(1, sizeof *f);
+  if (!f) {
+    oom(err);
+    return NULL;
+  }
+  f->o = r->o;
+  f->sorted = r->sorted;
+  f->fcap = r->fcap;
+  f->cdocs = r->ndocs;
+  int ok = strtab_copy(&f->feats, &r->feats) == 0 && strtab_copy(&f->paths, &r->paths) == 0 &&
+           strtab_copy(&f->sections, &r->sections) == 0 &&
+           (f->fv = ng_malloc(((size_t)r->fcap ? r->fcap : 1) * sizeof *f->fv)) &&
+           (f->docs = ng_calloc((size_t)r->ndocs + 1, sizeof *f->docs));
+  if (ok && r->feats.n)
+    memcpy(f->fv, r->fv, (size_t)r->feats.n * sizeof *f->fv);
+  for (uint32_t d = 0; ok && d < r->ndocs; d++) {
+    const doc *s = &r->docs[d];
+    doc *t = &f->docs[d];
+    *t = *s;
+    t->raw = NULL;
+    t->man = NULL;
+    t->craw = t->cman = 0;
+    f->ndocs = d + 1;
+    if (s->nraw && !(t->raw = ng_malloc((size_t)s->nraw * sizeof *t->raw)))
+      ok = 0;
+    else if (s->nman && !(t->man = ng_malloc((size_t)s->nman * sizeof *t->man)))
+      ok = 0;
+    if (!ok)
+      break;
+    if (s->nraw)
+      memcpy(t->raw, s->raw, (size_t)s->nraw * sizeof *t->raw);
+    if (s->nman)
+      memcpy(t->man, s->man, (size_t)s->nman * sizeof *t->man);
+    t->craw = s->nraw;
+    t->cman = s->nman;
+  }
+  if (!ok) {
+    ng_related_free(f);
+    oom(err);
+    return NULL;
+  }
+  return f;
+}
+
+int ng_related_reset_doc(ng_related *r, uint32_t d, const char *title, const char *url,
+                         int64_t date_unix, const char *section, ng_error *err) {
+  if (check_doc(r, d, err) < 0)
+    return -1;
+  doc *dc = &r->docs[d];
+  const char *t = dup_or_empty(&r->ar, title), *u = dup_or_empty(&r->ar, url),
+             *s = dup_or_empty(&r->ar, section);
+  if (!t || !u || !s)
+    return oom(err);
+  uint32_t sid = 0;
+  if (section && *section) {
+    int added;
+    uint32_t id = strtab_intern(&r->sections, &r->ar, 0, section, strlen(section), &added);
+    if (id == UINT32_MAX)
+      return oom(err);
+    sid = id + 1;
+  }
+  for (uint32_t i = 0; i < dc->nraw; i++)
+    if (r->fv[dc->raw[i].f].label_doc == d)
+      r->fv[dc->raw[i].f].unsure = 1; /* unless d adds it again */
+  dc->title = t;
+  dc->url = u;
+  dc->section = s;
+  dc->date = date_unix;
+  dc->sid = sid;
+  dc->nraw = 0;
+  dc->nman = 0;
   return 0;
 }
 
@@ -1038,9 +1142,12 @@ static int same_vector(const ng_related *a, uint32_t da, const ng_related *b, ui
   const vent *x = a->vec + a->voff[da], *y = b->vec + b->voff[db];
   for (uint32_t i = 0; i < n; i++) {
     const strent *ex = &a->feats.ent[x[i].f], *ey = &b->feats.ent[y[i].f];
+    const feat *fx = &a->fv[x[i].f], *fy = &b->fv[y[i].f];
     if (memcmp(&x[i].u, &y[i].u, sizeof x[i].u) != 0 || ex->tag != ey->tag ||
-        ex->hash != ey->hash || !same_str(ex->s, ey->s) ||
-        !same_str(a->fv[x[i].f].label, b->fv[y[i].f].label))
+        ex->hash != ey->hash || fx->unsure || fy->unsure)
+      return 0;
+    if ((ex->s != ey->s && !same_str(ex->s, ey->s)) ||
+        (fx->label != fy->label && !same_str(fx->label, fy->label)))
       return 0;
   }
   return 1;

@@ -148,6 +148,20 @@ int ng_related_add_manual(ng_related *r, uint32_t doc, const char *target_path, 
  * Returns 0, or -1 with *err filled (OOM, thread creation, second call). */
 int ng_related_compute(ng_related *r, int threads, ng_error *err);
 
+/* A copy of r (not computed yet) to change a few docs of: the state of
+ * the site before or after an edit without adding every doc again. It
+ * shares r's strings: free it before r. NULL with *err on OOM or after
+ * compute. */
+ng_related *ng_related_fork(const ng_related *r, ng_error *err);
+
+/* Forget doc's features and hand links and give it these fields (as
+ * ng_related_add_doc), to add its features again. Labels it gave are
+ * unsure until it adds the same feature again or a doc with a smaller path
+ * does; ng_related_affected counts docs with an unsure label as changed.
+ * Returns 0 or -1 with *err (bad doc, after compute, OOM). */
+int ng_related_reset_doc(ng_related *r, uint32_t doc, const char *title, const char *url,
+                         int64_t date_unix, const char *section, ng_error *err);
+
 /* Build the vectors and the index without ranking anything (for
  * ng_related_affected). Afterwards the add functions fail; compute may still
  * be called once. Returns 0 or -1 with *err filled. */

@@ -593,14 +593,17 @@ Test(related, out_of_memory_everywhere) {
 /* Doc i of a pseudo-random site in variant v (0: as first written; 1-5:
  * an edit: other entities, fewer features, other terms, another date,
  * another title and a hand link). */
-static void add_variant(ng_related *r, int i, int v) {
+static void add_variant(ng_related *r, int i, int v, int reset) {
   char p[32], title[48];
   snprintf(p, sizeof p, "c/%03d.md", i);
   snprintf(title, sizeof title, "%s%s", v == 5 ? "Update: " : "", p);
   ng_error err;
   int64_t date = T0 - (int64_t)(i % 37) * 11 * DAY - (v == 4 ? 400 * DAY : 0);
-  uint32_t d = ng_related_add_doc(r, p, title, "/u", date, i % 3 ? "a" : "b", &err);
-  cr_assert_neq(d, NG_RELATED_NONE, "%s", err.message);
+  uint32_t d = (uint32_t)i;
+  if (reset)
+    cr_assert_eq(ng_related_reset_doc(r, d, title, "/u", date, i % 3 ? "a" : "b", &err), 0);
+  else
+    cr_assert_eq(ng_related_add_doc(r, p, title, "/u", date, i % 3 ? "a" : "b", &err), d);
   unsigned x = (unsigned)i * 2654435761u;
   int nf = v == 2 ? 1 : 3 + (int)(x % 5);
   for (int j = 0; j < nf; j++) {
@@ -608,7 +611,11 @@ static void add_variant(ng_related *r, int i, int v) {
         (unsigned)(i / 6) * 31u + (unsigned)j * 17u + x % 3 + (v == 1 ? 13u * (unsigned)j : 0);
     char key[32];
     snprintf(key, sizeof key, "e:%u", h % 90);
-    feat(r, d, j % 2 ? NG_FEAT_ENTITY : NG_FEAT_TOPIC, key, 0.1 + (h % 7) / 7.0);
+    char label[40]; /* edits 1 and 3 spell some names otherwise */
+    snprintf(label, sizeof label, "%s%s", (v == 1 || v == 3) && j < 2 ? "The " : "", key);
+    cr_assert_eq(ng_related_add_feature(r, d, j % 2 ? NG_FEAT_ENTITY : NG_FEAT_TOPIC, key, label,
+                                        0.1 + (h % 7) / 7.0, &err),
+                 0);
   }
   char tk[16], tk2[16];
   snprintf(tk, sizeof tk, "w%d", i / 5);
@@ -629,7 +636,7 @@ static ng_related *variant_site(const int *v, int n) {
   o.count = 4;
   ng_related *r = ng_related_new(&o, NULL);
   for (int i = 0; i < n; i++)
-    add_variant(r, i, v[i]);
+    add_variant(r, i, v[i], 0);
   return r;
 }
 
@@ -653,7 +660,9 @@ static char *dump_doc(ng_related *r, uint32_t d) {
 
 /* Random edits between two states: ranking only the marked docs of the
  * new state and keeping the old links of the others gives exactly a full
- * ranking of the new state, with bars and without (neighbours only). */
+ * ranking of the new state, without bars (neighbours only), with bars, and
+ * with the old state made as a build makes it (a fork of the new state
+ * with the edited docs reset to their old inputs). */
 Test(related, incremental_ranking_is_exact) {
   enum { N = 300, ROUNDS = 24 };
   int va[N] = {0}, vb[N];
@@ -674,18 +683,30 @@ Test(related, incremental_ranking_is_exact) {
     double bars[N];
     for (uint32_t d = 0; d < N; d++)
       bars[d] = ng_related_bar(old, d);
-    for (int with_bars = 0; with_bars < 2; with_bars++) {
-      ng_related *inc = variant_site(vb, N);
+    for (int mode = 0; mode < 3; mode++) {
+      int with_bars = mode > 0;
+      ng_related *inc = variant_site(vb, N), *forked = NULL;
       ng_error err;
       unsigned char mark[N] = {0};
       size_t nm;
+      if (mode == 2) {
+        cr_assert_not_null(forked = ng_related_fork(inc, &err));
+        for (int i = 0; i < N; i++)
+          if (va[i] != vb[i])
+            add_variant(forked, i, va[i], 1);
+        cr_assert_eq(ng_related_prepare(forked, &err), 0, "%s", err.message);
+      }
       cr_assert_eq(ng_related_prepare(inc, &err), 0, "%s", err.message);
-      cr_assert_eq(ng_related_affected(old, inc, with_bars ? bars : NULL, mark, &nm, &err), 0);
+      cr_assert_eq(
+          ng_related_affected(forked ? forked : old, inc, with_bars ? bars : NULL, mark, &nm, &err),
+          0);
+      ng_related_free(forked);
       cr_assert_eq(ng_related_compute_some(inc, mark, 2, &err), 0, "%s", err.message);
-      *(with_bars ? &marked_bars : &marked_plain) += nm;
+      if (mode < 2)
+        *(with_bars ? &marked_bars : &marked_plain) += nm;
       for (uint32_t d = 0; d < N; d++) {
         char *want = dump_doc(ref, d), *got = dump_doc(mark[d] ? inc : old, d);
-        cr_assert_str_eq(got, want, "round %d, bars %d, doc %u (marked %d)", round, with_bars,
+        cr_assert_str_eq(got, want, "round %d, mode %d, doc %u (marked %d)", round, mode,
                          (unsigned)d, mark[d]);
         free(want);
         free(got);
