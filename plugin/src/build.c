@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -86,11 +87,10 @@ static int walk(const char *root, const char *rel, const struct stat *skip, entr
     if (de->d_name[0] == '.')
       continue;
     char *child = rel[0] ? ng_path_join(rel, de->d_name) : ng_strdup(de->d_name);
-    char *full = child ? ng_path_join(root, child) : NULL;
     struct stat st;
-    if (!child || !full)
+    if (!child)
       rc = -1;
-    else if (stat(full, &st) < 0)
+    else if (fstatat(dirfd(d), de->d_name, &st, 0) < 0)
       ; /* dangling link: nothing to read */
     else if (S_ISDIR(st.st_mode)) {
       if (!skip || st.st_dev != skip->st_dev || st.st_ino != skip->st_ino)
@@ -98,7 +98,6 @@ static int walk(const char *root, const char *rel, const struct stat *skip, entr
     } else if (S_ISREG(st.st_mode))
       rc = push_entry(es, child, is_article_name(de->d_name), &st);
     free(child);
-    free(full);
   }
   closedir(d);
   free(dir);
@@ -1019,6 +1018,13 @@ static int stat_is(const char *path, int64_t size, int64_t mtime) {
          mtime_ns(&st) == mtime;
 }
 
+/* stat_is for rel under the directory open as dirfd (-1: not open). */
+static int stat_is_at(int dirfd, const char *rel, int64_t size, int64_t mtime) {
+  struct stat st;
+  return dirfd >= 0 && size >= 0 && fstatat(dirfd, rel, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+         (int64_t)st.st_size == size && mtime_ns(&st) == mtime;
+}
+
 static void stat_of(const char *path, int64_t *size, int64_t *mtime) {
   struct stat st;
   if (stat(path, &st) == 0) {
@@ -1063,6 +1069,67 @@ static json_t *managed_of(const ng_config *cfg, ng_cache *cache, ng_tagger *tg, 
   return j;
 }
 
+/* Opening the cache (its integrity probe reads the whole file) and reading
+ * its rows run on a thread while the content tree is walked. */
+typedef struct cache_job {
+  char *path;
+  ng_cache *cache;
+  ng_cache_row *rows;
+  size_t nrows;
+  int rows_rc;
+  char w[1400];
+  ng_error ce;
+  pthread_t th;
+  int started;
+} cache_job;
+
+static void *cache_thread(void *arg) {
+  cache_job *j = arg;
+  ng_error_clear(&j->ce);
+  j->w[0] = 0;
+  j->cache = ng_cache_open(j->path, j->w, sizeof j->w, &j->ce);
+  if (j->cache)
+    j->rows_rc = ng_cache_rows(j->cache, &j->rows, &j->nrows, &j->ce);
+  return NULL;
+}
+
+static void cache_start(cache_job *j, const ng_config *cfg) {
+  memset(j, 0, sizeof *j);
+  if (!(j->path = ng_path_join(cfg->site_dir, ".nutgraf/cache.db")))
+    return;
+  j->started = pthread_create(&j->th, NULL, cache_thread, j) == 0;
+  if (!j->started)
+    cache_thread(j);
+}
+
+/* Wait for the cache and take it: reports its warnings; *cache is NULL
+ * when there is none to use. */
+static void cache_take(cache_job *j, ng_cache **cache, ng_cache_row **rows, size_t *nrows,
+                       ng_diag_fn diag, void *ud) {
+  if (j->started)
+    pthread_join(j->th, NULL);
+  j->started = 0;
+  *cache = NULL;
+  if (!j->path)
+    return;
+  if (j->w[0])
+    warn(diag, ud, j->path, j->w);
+  if (!j->cache) {
+    char msg[2300];
+    snprintf(msg, sizeof msg, "%s; building without a cache", j->ce.message);
+    warn(diag, ud, j->path, msg);
+  } else if (j->rows_rc < 0) {
+    *cache = j->cache;
+    cache_failed(cache, diag, ud, &j->ce);
+  } else {
+    *cache = j->cache;
+    *rows = j->rows;
+    *nrows = j->nrows;
+  }
+  free(j->path);
+  j->path = NULL;
+}
+
 int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
                   ng_build_report *report_out, ng_error *err) {
   double t0 = now_seconds();
@@ -1093,7 +1160,15 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   entries es = {0};
   struct stat ost;
   int skip_out = !in_place && stat(cfg.output_dir, &ost) == 0 && S_ISDIR(ost.st_mode);
+  ng_cache *cache = NULL;
+  ng_cache_row *rows = NULL;
+  size_t nrows = 0;
+  cache_job cj;
+  cache_start(&cj, &cfg);
   if (walk(cfg.content_dir, "", skip_out ? &ost : NULL, &es, err) < 0) {
+    cache_take(&cj, &cache, &rows, &nrows, NULL, NULL);
+    ng_cache_rows_free(rows, nrows);
+    ng_cache_close(cache);
     for (size_t i = 0; i < es.n; i++)
       free(es.v[i].rel);
     free(es.v);
@@ -1105,12 +1180,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   ng_tagger *tg = NULL;
   size_t rule_errors = 0;
   ng_engine *eng = ng_build_engine(&cfg, diag, ud, &rule_errors, &tg, err);
+  cache_take(&cj, &cache, &rows, &nrows, diag, ud);
   int result = -1;
   record *recs = NULL;
   ng_related *related = NULL;
-  ng_cache *cache = NULL;
-  ng_cache_row *rows = NULL;
-  size_t nrows = 0;
   unsigned char *seen = NULL;
   cache_ops ops = {0};
   progress prog = {0};
@@ -1130,23 +1203,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   /* The rules hash after the first tagger loaded the rules' data. */
   uint64_t rkey = build_key(&cfg, ng_engine_rules_hash(eng));
 
-  /* The cache: rows of the last build, matched with the files by path. */
-  char *cache_path = ng_path_join(cfg.site_dir, ".nutgraf/cache.db");
-  if (cache_path) {
-    char w[1400];
-    ng_error ce;
-    ng_error_clear(&ce);
-    cache = ng_cache_open(cache_path, w, sizeof w, &ce);
-    if (w[0])
-      warn(diag, ud, cache_path, w);
-    if (!cache) {
-      char msg[2300];
-      snprintf(msg, sizeof msg, "%s; building without a cache", ce.message);
-      warn(diag, ud, cache_path, msg);
-    } else if (ng_cache_rows(cache, &rows, &nrows, &ce) < 0)
-      cache_failed(&cache, diag, ud, &ce);
-    free(cache_path);
-  }
+  /* The cache (cache_take): rows of the last build, matched with the
+   * files by path. */
   seen = ng_calloc(nrows ? nrows : 1, 1);
   if (!seen) {
     ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1181,6 +1239,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   /* Related stories must be computed again when the set of tagged articles
    * or any of their inputs changed, or when an output is not as written. */
   int need_related = 0;
+  int outfd = in_place ? -1 : open(cfg.output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   for (size_t i = 0; i < es.n; i++) {
     record *rec = &recs[i];
     const ng_cache_row *row = rec->row;
@@ -1193,15 +1252,14 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     if (rec->ok && !rec->fresh) {
       if (in_place) /* the source is the output: is it as nutgraf left it? */
         rec->out_stat_ok = es.v[i].size == row->out_size && es.v[i].mtime == row->out_mtime;
-      else {
-        char *dst = ng_path_join(cfg.output_dir, es.v[i].rel);
-        rec->out_stat_ok = dst && stat_is(dst, row->out_size, row->out_mtime);
-        free(dst);
-      }
+      else
+        rec->out_stat_ok = stat_is_at(outfd, es.v[i].rel, row->out_size, row->out_mtime);
       if (!rec->out_stat_ok)
         need_related = 1;
     }
   }
+  if (outfd >= 0)
+    close(outfd);
   for (size_t k = 0; k < nrows; k++)
     if (!seen[k] && rows[k].kind == 1 && rows[k].rkey == rkey)
       need_related = 1; /* its source is gone */

@@ -29,7 +29,10 @@ static const char SCHEMA[] =
     " src_size INTEGER NOT NULL, src_mtime INTEGER NOT NULL, hash INTEGER NOT NULL,"
     " rkey INTEGER NOT NULL, out_size INTEGER NOT NULL, out_mtime INTEGER NOT NULL,"
     " out_key INTEGER NOT NULL,"
-    " managed BLOB, mcheck INTEGER, related BLOB, rcheck INTEGER, bar INTEGER);";
+    " managed BLOB, mcheck INTEGER, related BLOB, rcheck INTEGER, bar INTEGER);"
+    /* ng_cache_rows reads this small index, not the rows with their blobs */
+    "CREATE INDEX IF NOT EXISTS files_stat ON files(path, kind, src_size, src_mtime, hash, rkey,"
+    " out_size, out_mtime, out_key, bar);";
 
 static void db_error(ng_cache *c, ng_error *err, const char *what) {
   ng_error_set(err, NG_ERR_IO, c->path, 0, 0, "build cache: %s: %s", what,
