@@ -981,8 +981,14 @@ static int push_op(cache_ops *o, cache_op op) {
   return 0;
 }
 
+/* A source whose mtime is not older than the build's start (less the
+ * coarsest timestamp granularity of common filesystems) is racy, as in
+ * git: it may change again within the same timestamp without changing its
+ * stat. Its row gets no mtime, so the next build reads and hashes it. */
+#define RACY_NS INT64_C(2000000000)
+
 static int apply_ops(ng_cache *c, const cache_ops *ops, const entries *es, const record *recs,
-                     const ng_cache_row *rows, uint64_t rkey, ng_error *e) {
+                     const ng_cache_row *rows, uint64_t rkey, int64_t racy_from, ng_error *e) {
   if (!ops->n)
     return 0;
   if (ng_cache_begin(c, e) < 0)
@@ -995,7 +1001,8 @@ static int apply_ops(ng_cache *c, const cache_ops *ops, const entries *es, const
     } else {
       const entry *en = &es->v[op->i];
       const record *rec = &recs[op->i];
-      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      en->mtime,   rec->hash,
+      int64_t smtime = en->mtime >= racy_from ? -1 : en->mtime;
+      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      smtime,      rec->hash,
                         rkey,    op->out_size,           op->out_mtime, op->out_key, rec->bar};
       if (op->op == OP_STAT)
         rc = ng_cache_put_stat(c, &r, e);
@@ -1133,6 +1140,9 @@ static void cache_take(cache_job *j, ng_cache **cache, ng_cache_row **rows, size
 int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
                   ng_build_report *report_out, ng_error *err) {
   double t0 = now_seconds();
+  struct timespec rt;
+  clock_gettime(CLOCK_REALTIME, &rt);
+  int64_t racy_from = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - RACY_NS;
   ng_build_report rep = {0};
   ng_config cfg;
   if (ng_config_load(site_dir, &cfg, err) < 0)
@@ -1453,7 +1463,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   if (cache) {
     ng_error ce;
     ng_error_clear(&ce);
-    if (apply_ops(cache, &ops, &es, recs, rows, rkey, &ce) < 0) {
+    if (apply_ops(cache, &ops, &es, recs, rows, rkey, racy_from, &ce) < 0) {
       char msg[2300];
       snprintf(msg, sizeof msg, "%s; the cache was not updated", ce.message);
       warn(diag, ud, ce.file, msg);
