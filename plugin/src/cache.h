@@ -3,10 +3,12 @@
  * One row per file of the content tree, keyed by its path under the
  * content directory: the source's size and mtime (a stat shortcut), its
  * content hash (XXH3-64), the key of the rules and config it was tagged
- * with, the output's size, mtime and the key of what it was made from, and
- * for a tagged article two blobs: the managed keys as compact JSON and the
- * related-stage inputs (build.c encodes them; the cache only stores bytes,
- * each with a checksum verified when read back).
+ * with, the output's size, mtime and the key of what it was made from, the
+ * related entry bar of its list (for incremental ranking), and for a tagged
+ * article two blobs: the managed keys as compact JSON and the related-stage
+ * inputs (build.c encodes them; the cache only stores bytes, each with a
+ * checksum verified when read back). The small columns are also in a
+ * covering index, so reading every row's stat never touches the blobs.
  *
  * Nothing read from the file is trusted: a file that is not a database, is
  * truncated or corrupt (PRAGMA quick_check, any SQLITE_CORRUPT/NOTADB on
