@@ -1076,6 +1076,48 @@ static json_t *managed_of(const ng_config *cfg, ng_cache *cache, ng_tagger *tg, 
   return j;
 }
 
+/* Is the output of every cached article as nutgraf last wrote it (the
+ * stat in its row)? Sets rec->out_stat_ok, on up to two threads: a warm
+ * build of a big site spends much of its time in these stats. */
+typedef struct ostat_job {
+  const entries *es;
+  record *recs;
+  size_t from, to;
+  int fd, in_place;
+} ostat_job;
+
+static void *ostat_thread(void *arg) {
+  ostat_job *j = arg;
+  for (size_t i = j->from; i < j->to; i++) {
+    record *rec = &j->recs[i];
+    const entry *en = &j->es->v[i];
+    const ng_cache_row *row = rec->row;
+    if (!en->article || !rec->ok || rec->fresh || !row)
+      continue;
+    if (j->in_place) /* the source is the output: is it as nutgraf left it? */
+      rec->out_stat_ok = en->size == row->out_size && en->mtime == row->out_mtime;
+    else
+      rec->out_stat_ok = stat_is_at(j->fd, en->rel, row->out_size, row->out_mtime);
+  }
+  return NULL;
+}
+
+static void check_outputs(const ng_config *cfg, const entries *es, record *recs, int in_place,
+                          int jobs) {
+  int fd = in_place ? -1 : open(cfg->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ostat_job a = {es, recs, 0, es->n / 2, fd, in_place},
+            b = {es, recs, es->n / 2, es->n, fd, in_place};
+  pthread_t th;
+  int threaded = jobs > 1 && es->n > 1000 && pthread_create(&th, NULL, ostat_thread, &b) == 0;
+  ostat_thread(&a);
+  if (threaded)
+    pthread_join(th, NULL);
+  else
+    ostat_thread(&b);
+  if (fd >= 0)
+    close(fd);
+}
+
 /* Opening the cache (its integrity probe reads the whole file) and reading
  * its rows run on a thread while the content tree is walked. */
 typedef struct cache_job {
@@ -1249,7 +1291,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   /* Related stories must be computed again when the set of tagged articles
    * or any of their inputs changed, or when an output is not as written. */
   int need_related = 0;
-  int outfd = in_place ? -1 : open(cfg.output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  check_outputs(&cfg, &es, recs, in_place, jobs);
   for (size_t i = 0; i < es.n; i++) {
     record *rec = &recs[i];
     const ng_cache_row *row = rec->row;
@@ -1259,17 +1301,9 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       need_related = 1;
     if (row && row->kind == 1 && row->rkey == rkey && !rec->ok)
       need_related = 1; /* it linked before and fails now */
-    if (rec->ok && !rec->fresh) {
-      if (in_place) /* the source is the output: is it as nutgraf left it? */
-        rec->out_stat_ok = es.v[i].size == row->out_size && es.v[i].mtime == row->out_mtime;
-      else
-        rec->out_stat_ok = stat_is_at(outfd, es.v[i].rel, row->out_size, row->out_mtime);
-      if (!rec->out_stat_ok)
-        need_related = 1;
-    }
+    if (rec->ok && !rec->fresh && !rec->out_stat_ok)
+      need_related = 1;
   }
-  if (outfd >= 0)
-    close(outfd);
   for (size_t k = 0; k < nrows; k++)
     if (!seen[k] && rows[k].kind == 1 && rows[k].rkey == rkey)
       need_related = 1; /* its source is gone */
