@@ -173,6 +173,7 @@ typedef struct doc {
   uint32_t sid; /* section id + 1, 0 = none */
   uint32_t nraw, craw;
   rawf *raw;
+  uint8_t borrowed; /* raw points into the fork's rawblock: not its own */
   uint32_t nman, cman;
   const char **man; /* hand-link targets (arena) */
 } doc;
@@ -204,6 +205,7 @@ struct ng_related {
   uint32_t *prank; /* rank of doc in path order */
   result *res;
   const unsigned char *want; /* docs to rank (NULL: all), during compute */
+  rawf *rawblock;            /* a fork's copy of every doc's raw features */
 };
 
 void ng_related_opts_default(ng_related_opts *o) {
@@ -271,9 +273,11 @@ void ng_related_free(ng_related *r) {
   if (!r)
     return;
   for (uint32_t i = 0; i < r->ndocs; i++) {
-    free(r->docs[i].raw);
+    if (!r->docs[i].borrowed)
+      free(r->docs[i].raw);
     free(r->docs[i].man);
   }
+  free(r->rawblock);
   if (r->res)
     for (uint32_t i = 0; i < r->ndocs; i++)
       free(r->res[i].links); /* one block with reasons and missing */
@@ -412,6 +416,16 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
 }
 
 static int push_raw(doc *dc, uint32_t f, float w) {
+  if (dc->borrowed) { /* a fork's doc grows: its own copy first */
+    rawf *n = ng_malloc(((size_t)dc->nraw * 2 + 16) * sizeof *n);
+    if (!n)
+      return -1;
+    if (dc->nraw)
+      memcpy(n, dc->raw, (size_t)dc->nraw * sizeof *n);
+    dc->raw = n;
+    dc->craw = dc->nraw * 2 + 16;
+    dc->borrowed = 0;
+  }
   if (dc->nraw == dc->craw) {
     uint32_t nc = dc->craw ? dc->craw * 2 : 16;
     rawf *n = ng_realloc(dc->raw, (size_t)nc * sizeof *n);
@@ -520,25 +534,27 @@ ng_related *ng_related_fork(const ng_related *r, ng_error *err) {
            (f->docs = ng_calloc((size_t)r->ndocs + 1, sizeof *f->docs));
   if (ok && r->feats.n)
     memcpy(f->fv, r->fv, (size_t)r->feats.n * sizeof *f->fv);
+  size_t total = 0, off = 0; /* every raw list in one block: one malloc */
+  for (uint32_t d = 0; d < r->ndocs; d++)
+    total += r->docs[d].nraw;
+  ok = ok && (f->rawblock = ng_malloc((total ? total : 1) * sizeof *f->rawblock));
   for (uint32_t d = 0; ok && d < r->ndocs; d++) {
     const doc *s = &r->docs[d];
     doc *t = &f->docs[d];
     *t = *s;
-    t->raw = NULL;
+    t->raw = f->rawblock + off;
+    t->borrowed = 1;
     t->man = NULL;
-    t->craw = t->cman = 0;
+    t->cman = 0;
     f->ndocs = d + 1;
-    if (s->nraw && !(t->raw = ng_malloc((size_t)s->nraw * sizeof *t->raw)))
-      ok = 0;
-    else if (s->nman && !(t->man = ng_malloc((size_t)s->nman * sizeof *t->man)))
-      ok = 0;
-    if (!ok)
-      break;
     if (s->nraw)
       memcpy(t->raw, s->raw, (size_t)s->nraw * sizeof *t->raw);
-    if (s->nman)
-      memcpy(t->man, s->man, (size_t)s->nman * sizeof *t->man);
+    off += s->nraw;
     t->craw = s->nraw;
+    if (s->nman && !(t->man = ng_malloc((size_t)s->nman * sizeof *t->man)))
+      ok = 0;
+    else if (s->nman)
+      memcpy(t->man, s->man, (size_t)s->nman * sizeof *t->man);
     t->cman = s->nman;
   }
   if (!ok) {
@@ -574,6 +590,11 @@ int ng_related_reset_doc(ng_related *r, uint32_t d, const char *title, const cha
   dc->section = s;
   dc->date = date_unix;
   dc->sid = sid;
+  if (dc->borrowed) {
+    dc->raw = NULL;
+    dc->craw = 0;
+    dc->borrowed = 0;
+  }
   dc->nraw = 0;
   dc->nman = 0;
   return 0;
@@ -679,8 +700,10 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
     if (r->fv[tmp[i].f].df >= 2 && u > 0)
       tmp[n++] = (sel){tmp[i].f, u};
   }
-  free(dc->raw);
+  if (!dc->borrowed)
+    free(dc->raw);
   dc->raw = NULL;
+  dc->borrowed = 0;
   dc->nraw = dc->craw = 0;
   return n;
 }

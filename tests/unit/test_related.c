@@ -743,3 +743,27 @@ Test(related, incremental_needs_comparable_states) {
   ng_related_free(a);
   ng_related_free(b);
 }
+
+/* A fork changes without touching its parent (both are indexed and ranked
+ * after the fork grew one doc's features and reset another's). */
+Test(related, a_fork_is_its_own_site) {
+  int v[40] = {0};
+  ng_related *a = variant_site(v, 40), *ref = variant_site(v, 40);
+  ng_error err;
+  ng_related *f = ng_related_fork(a, &err);
+  cr_assert_not_null(f, "%s", err.message);
+  for (int i = 0; i < 40; i++) /* grows a list copied from the parent */
+    feat(f, 1, NG_FEAT_ENTITY, i % 2 ? "org:new" : "org:newer", 1 + i);
+  add_variant(f, 2, 3, 1);
+  cr_assert_eq(ng_related_compute(f, 2, &err), 0, "%s", err.message);
+  cr_assert_null(ng_related_fork(f, &err)); /* after compute */
+  ng_related_free(f);
+  compute(a, 1);
+  compute(ref, 1);
+  char *x = dump(a), *y = dump(ref);
+  cr_assert_str_eq(x, y);
+  free(x);
+  free(y);
+  ng_related_free(a);
+  ng_related_free(ref);
+}
