@@ -95,9 +95,10 @@ static int cmd_build(int argc, char **argv) {
   }
   if (json) {
     printf("{\"articles\":%zu,\"tagged\":%zu,\"cached\":%zu,\"written\":%zu,"
-           "\"unchanged\":%zu,\"removed\":%zu,\"errors\":%zu,\"seconds\":%.3f}\n",
+           "\"unchanged\":%zu,\"removed\":%zu,\"related\":%zu,\"errors\":%zu,"
+           "\"seconds\":%.3f}\n",
            rep.articles, rep.tagged, rep.cached, rep.written, rep.unchanged, rep.removed,
-           rep.errors, rep.seconds);
+           rep.related, rep.errors, rep.seconds);
     if (fflush(stdout) != 0)
       rc = 1;
   } else if (!(flags & NG_BUILD_QUIET))

@@ -170,6 +170,8 @@ typedef struct ng_build_report {
   double seconds;
   size_t cached;  /* of the tagged articles, those taken from the build cache */
   size_t removed; /* outputs removed because their source is gone */
+  size_t related; /* articles whose related stories this build ranked (the
+                     others kept the last build's, known to be the same) */
 } ng_build_report;
 
 /* Called once per problem; the build goes on with the other articles. */

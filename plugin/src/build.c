@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -86,11 +87,10 @@ static int walk(const char *root, const char *rel, const struct stat *skip, entr
     if (de->d_name[0] == '.')
       continue;
     char *child = rel[0] ? ng_path_join(rel, de->d_name) : ng_strdup(de->d_name);
-    char *full = child ? ng_path_join(root, child) : NULL;
     struct stat st;
-    if (!child || !full)
+    if (!child)
       rc = -1;
-    else if (stat(full, &st) < 0)
+    else if (fstatat(dirfd(d), de->d_name, &st, 0) < 0)
       ; /* dangling link: nothing to read */
     else if (S_ISDIR(st.st_mode)) {
       if (!skip || st.st_dev != skip->st_dev || st.st_ino != skip->st_ino)
@@ -98,7 +98,6 @@ static int walk(const char *root, const char *rel, const struct stat *skip, entr
     } else if (S_ISREG(st.st_mode))
       rc = push_entry(es, child, is_article_name(de->d_name), &st);
     free(child);
-    free(full);
   }
   closedir(d);
   free(dir);
@@ -159,6 +158,10 @@ typedef struct record {
   size_t mlen;
   unsigned char *rel; /* the related-stage inputs, encoded (see put_related) */
   size_t rlen;
+  unsigned char *orel; /* fresh records: the cached inputs of the last build */
+  size_t orlen;
+  int keep;        /* its links are as the last build left them: output untouched */
+  double bar;      /* the related entry bar of its list (cached, or ranked now) */
   uint64_t hash;   /* of the source bytes as read */
   int hashed;      /* hash is set: the source could be read when tagging */
   int unreadable;  /* the source could not be read at all: reported, nothing to write */
@@ -170,6 +173,7 @@ static void record_clear(record *r) {
   free(r->err);
   free(r->managed);
   free(r->rel);
+  free(r->orel);
   memset(r, 0, sizeof *r);
 }
 
@@ -307,8 +311,9 @@ static double get_f64(reader *r) {
 /* Decode a blob and add its document to rel (NULL: only check it). terms
  * is scratch space the caller keeps between calls. Returns 0, -1 with *e
  * filled (NG_ERR_IO for a malformed blob). */
-static int feed_related(ng_related *rel, const char *path, const unsigned char *blob, size_t len,
-                        ng_term **terms, size_t *tcap, ng_error *e) {
+static int feed_related(ng_related *rel, uint32_t reuse, const char *path,
+                        const unsigned char *blob, size_t len, ng_term **terms, size_t *tcap,
+                        ng_error *e) {
   reader r = {blob, blob + len, 0};
   if (get_byte(&r) != 'R')
     goto bad;
@@ -318,9 +323,13 @@ static int feed_related(ng_related *rel, const char *path, const unsigned char *
   if (r.bad)
     goto bad;
   uint32_t d = NG_RELATED_NONE;
-  if (rel && (d = ng_related_add_doc(rel, path, title, url,
-                                     has_date ? ng_parse_date(date) : NG_DATE_UNKNOWN, section,
-                                     e)) == NG_RELATED_NONE)
+  int64_t when = has_date ? ng_parse_date(date) : NG_DATE_UNKNOWN;
+  if (rel && reuse != NG_RELATED_NONE) {
+    if (ng_related_reset_doc(rel, reuse, title, url, when, section, e) < 0)
+      return -1;
+    d = reuse;
+  } else if (rel &&
+             (d = ng_related_add_doc(rel, path, title, url, when, section, e)) == NG_RELATED_NONE)
     return -1;
   uint64_t nf = get_varint(&r);
   for (uint64_t i = 0; i < nf && !r.bad; i++) {
@@ -566,40 +575,154 @@ static int tag_all(const ng_config *cfg, const entries *es, record *recs, ng_eng
   return 0;
 }
 
-/* Related stories over every tagged article; NULL when there is nothing
- * to link (or on error, reported). */
-static ng_related *relate(const ng_config *cfg, const entries *es, const record *recs, int jobs,
-                          ng_diag_fn diag, void *ud) {
+static void related_opts_of(const ng_config *cfg, ng_related_opts *o) {
+  ng_related_opts_default(o);
+  o->count = cfg->related_count;
+  o->min_score = cfg->related_min_score;
+  o->half_life_days = cfg->related_half_life_days;
+  o->weight[NG_FEAT_ENTITY] = cfg->related_weight_entities;
+  o->weight[NG_FEAT_TOPIC] = cfg->related_weight_topics;
+  o->weight[NG_FEAT_TERM] = cfg->related_weight_terms;
+  o->section_boost = cfg->related_section_boost;
+  o->df_cap = cfg->related_df_cap;
+}
+
+/* Every tagged article with its related inputs of this build, doc ids in
+ * the order of the records; not indexed yet. NULL with *e on failure. */
+static ng_related *feed_site(const ng_config *cfg, const entries *es, const record *recs,
+                             ng_error *e) {
   ng_related_opts o;
-  ng_related_opts_default(&o);
-  o.count = cfg->related_count;
-  o.min_score = cfg->related_min_score;
-  o.half_life_days = cfg->related_half_life_days;
-  o.weight[NG_FEAT_ENTITY] = cfg->related_weight_entities;
-  o.weight[NG_FEAT_TOPIC] = cfg->related_weight_topics;
-  o.weight[NG_FEAT_TERM] = cfg->related_weight_terms;
-  o.section_boost = cfg->related_section_boost;
-  o.df_cap = cfg->related_df_cap;
-  ng_error e;
-  ng_error_clear(&e);
+  related_opts_of(cfg, &o);
   ng_term *terms = NULL;
   size_t tcap = 0;
-  ng_related *r = ng_related_new(&o, &e);
-  if (!r)
-    goto fail;
-  for (size_t i = 0; i < es->n; i++)
-    if (recs[i].ok &&
-        feed_related(r, es->v[i].rel, recs[i].rel, recs[i].rlen, &terms, &tcap, &e) < 0)
-      goto fail;
-  if (ng_related_compute(r, jobs, &e) < 0)
-    goto fail;
+  ng_related *r = ng_related_new(&o, e);
+  for (size_t i = 0; r && i < es->n; i++)
+    if (recs[i].ok && feed_related(r, NG_RELATED_NONE, es->v[i].rel, recs[i].rel, recs[i].rlen,
+                                   &terms, &tcap, e) < 0) {
+      ng_related_free(r);
+      r = NULL;
+    }
   free(terms);
   return r;
-fail:
+}
+
+/* The last build's state: a fork of this one with the fresh articles'
+ * cached inputs instead of their new ones. */
+static ng_related *fork_old(ng_related *cur, const entries *es, const record *recs, ng_error *e) {
+  ng_related *r = ng_related_fork(cur, e);
+  ng_term *terms = NULL;
+  size_t tcap = 0;
+  for (size_t i = 0, d = 0; r && i < es->n; i++) {
+    if (!recs[i].ok)
+      continue;
+    if (recs[i].fresh && feed_related(r, (uint32_t)d, es->v[i].rel, recs[i].orel, recs[i].orlen,
+                                      &terms, &tcap, e) < 0) {
+      ng_related_free(r);
+      r = NULL;
+    }
+    d++;
+  }
   free(terms);
+  return r;
+}
+
+typedef struct prep_job {
+  ng_related *r;
+  int rc;
+  ng_error e;
+} prep_job;
+
+static void *prep_thread(void *arg) {
+  prep_job *j = arg;
+  j->rc = ng_related_prepare(j->r, &j->e);
+  return NULL;
+}
+
+/* Related stories over every tagged article; NULL when there is nothing
+ * to link (or on error, reported). With incr, the last build's state is
+ * indexed too (on a second thread) and only the articles whose links can
+ * differ from it are ranked; the others get rec->keep (their outputs stay
+ * as they are). */
+static ng_related *relate(const ng_config *cfg, const entries *es, record *recs, int incr, int jobs,
+                          ng_diag_fn diag, void *ud, size_t *ranked) {
+  ng_error e;
+  ng_error_clear(&e);
+  ng_related *r = feed_site(cfg, es, recs, &e), *old = NULL;
+  unsigned char *want = NULL;
+  double *bars = NULL;
+  *ranked = 0;
+  if (!r)
+    goto fail;
+  if (incr) {
+    prep_job pj = {fork_old(r, es, recs, &e), 0, {0}};
+    if (!(old = pj.r))
+      goto fail;
+    pthread_t th;
+    int threaded = jobs > 1 && pthread_create(&th, NULL, prep_thread, &pj) == 0;
+    if (!threaded)
+      prep_thread(&pj);
+    int rc = ng_related_prepare(r, &e);
+    if (threaded)
+      pthread_join(th, NULL);
+    if (rc < 0)
+      goto fail;
+    if (pj.rc < 0) {
+      e = pj.e;
+      goto fail;
+    }
+  }
+  size_t n = ng_related_count(r);
+  if (old) {
+    want = ng_calloc(n ? n : 1, 1);
+    bars = ng_malloc((n ? n : 1) * sizeof *bars);
+    if (!want || !bars) { /* rank everything */
+      free(want);
+      want = NULL;
+    }
+  }
+  if (want) {
+    for (size_t i = 0, d = 0; i < es->n; i++)
+      if (recs[i].ok)
+        bars[d++] = recs[i].bar;
+    /* What this build must look at anyway: fresh articles and outputs
+     * that are not as the last build wrote them. */
+    for (size_t i = 0, d = 0; i < es->n; i++)
+      if (recs[i].ok)
+        want[d++] = recs[i].fresh || !recs[i].out_stat_ok;
+    int rc = ng_related_affected(old, r, bars, want, ranked, &e);
+    if (rc < 0)
+      goto fail;
+    if (rc > 0 || *ranked > n / 2) { /* not comparable, or hardly worth it */
+      free(want);
+      want = NULL;
+    }
+  }
+  free(bars);
+  bars = NULL;
+  ng_related_free(old); /* before r: it shares r's strings */
+  old = NULL;
+  if (ng_related_compute_some(r, want, jobs, &e) < 0)
+    goto fail;
+  for (size_t i = 0, d = 0; i < es->n; i++)
+    if (recs[i].ok) {
+      recs[i].keep = want && !want[d];
+      if (!recs[i].keep)
+        recs[i].bar = ng_related_bar(r, (uint32_t)d);
+      d++;
+    }
+  if (!want)
+    *ranked = n;
+  free(want);
+  return r;
+fail:
   if (diag)
     diag(&e, ud);
+  free(bars);
+  free(want);
+  ng_related_free(old);
   ng_related_free(r);
+  for (size_t i = 0; i < es->n; i++)
+    recs[i].bar = NAN; /* the outputs show no links: nothing is known */
   return NULL;
 }
 
@@ -788,15 +911,22 @@ static int take_blob(const char *path, uint64_t hash, const void *blob, size_t l
   if (bl->k == bl->es->n || strcmp(bl->es->v[bl->k].rel, path) != 0)
     return 0;
   record *rec = &bl->recs[bl->k];
-  if (rec->state != ST_HIT || rec->hash != hash || rec->rel)
+  unsigned char **dst = &rec->rel;
+  size_t *dlen = &rec->rlen;
+  if (rec->fresh && rec->ok) { /* the last build's inputs, for an incremental relate */
+    dst = &rec->orel;
+    dlen = &rec->orlen;
+  } else if (rec->state != ST_HIT || rec->hash != hash)
+    return 0;
+  if (*dst)
     return 0;
   ng_error e;
-  if (feed_related(NULL, path, blob, len, &bl->terms, &bl->tcap, &e) < 0)
+  if (feed_related(NULL, NG_RELATED_NONE, path, blob, len, &bl->terms, &bl->tcap, &e) < 0)
     return -1;
-  if (!(rec->rel = ng_malloc(len ? len : 1)))
+  if (!(*dst = ng_malloc(len ? len : 1)))
     return -1;
-  memcpy(rec->rel, blob, len);
-  rec->rlen = len;
+  memcpy(*dst, blob, len);
+  *dlen = len;
   return 0;
 }
 
@@ -851,8 +981,14 @@ static int push_op(cache_ops *o, cache_op op) {
   return 0;
 }
 
+/* A source whose mtime is not older than the build's start (less the
+ * coarsest timestamp granularity of common filesystems) is racy, as in
+ * git: it may change again within the same timestamp without changing its
+ * stat. Its row gets no mtime, so the next build reads and hashes it. */
+#define RACY_NS INT64_C(2000000000)
+
 static int apply_ops(ng_cache *c, const cache_ops *ops, const entries *es, const record *recs,
-                     const ng_cache_row *rows, uint64_t rkey, ng_error *e) {
+                     const ng_cache_row *rows, uint64_t rkey, int64_t racy_from, ng_error *e) {
   if (!ops->n)
     return 0;
   if (ng_cache_begin(c, e) < 0)
@@ -865,8 +1001,9 @@ static int apply_ops(ng_cache *c, const cache_ops *ops, const entries *es, const
     } else {
       const entry *en = &es->v[op->i];
       const record *rec = &recs[op->i];
-      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      en->mtime,  rec->hash,
-                        rkey,    op->out_size,           op->out_mtime, op->out_key};
+      int64_t smtime = en->mtime >= racy_from ? -1 : en->mtime;
+      ng_cache_row r = {en->rel, en->article && rec->ok, en->size,      smtime,      rec->hash,
+                        rkey,    op->out_size,           op->out_mtime, op->out_key, rec->bar};
       if (op->op == OP_STAT)
         rc = ng_cache_put_stat(c, &r, e);
       else if (r.kind)
@@ -886,6 +1023,13 @@ static int stat_is(const char *path, int64_t size, int64_t mtime) {
   struct stat st;
   return size >= 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (int64_t)st.st_size == size &&
          mtime_ns(&st) == mtime;
+}
+
+/* stat_is for rel under the directory open as dirfd (-1: not open). */
+static int stat_is_at(int dirfd, const char *rel, int64_t size, int64_t mtime) {
+  struct stat st;
+  return dirfd >= 0 && size >= 0 && fstatat(dirfd, rel, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+         (int64_t)st.st_size == size && mtime_ns(&st) == mtime;
 }
 
 static void stat_of(const char *path, int64_t *size, int64_t *mtime) {
@@ -932,9 +1076,115 @@ static json_t *managed_of(const ng_config *cfg, ng_cache *cache, ng_tagger *tg, 
   return j;
 }
 
+/* Is the output of every cached article as nutgraf last wrote it (the
+ * stat in its row)? Sets rec->out_stat_ok, on up to two threads: a warm
+ * build of a big site spends much of its time in these stats. */
+typedef struct ostat_job {
+  const entries *es;
+  record *recs;
+  size_t from, to;
+  int fd, in_place;
+} ostat_job;
+
+static void *ostat_thread(void *arg) {
+  ostat_job *j = arg;
+  for (size_t i = j->from; i < j->to; i++) {
+    record *rec = &j->recs[i];
+    const entry *en = &j->es->v[i];
+    const ng_cache_row *row = rec->row;
+    if (!en->article || !rec->ok || rec->fresh || !row)
+      continue;
+    if (j->in_place) /* the source is the output: is it as nutgraf left it? */
+      rec->out_stat_ok = en->size == row->out_size && en->mtime == row->out_mtime;
+    else
+      rec->out_stat_ok = stat_is_at(j->fd, en->rel, row->out_size, row->out_mtime);
+  }
+  return NULL;
+}
+
+static void check_outputs(const ng_config *cfg, const entries *es, record *recs, int in_place,
+                          int jobs) {
+  int fd = in_place ? -1 : open(cfg->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ostat_job a = {es, recs, 0, es->n / 2, fd, in_place},
+            b = {es, recs, es->n / 2, es->n, fd, in_place};
+  pthread_t th;
+  int threaded = jobs > 1 && es->n > 1000 && pthread_create(&th, NULL, ostat_thread, &b) == 0;
+  ostat_thread(&a);
+  if (threaded)
+    pthread_join(th, NULL);
+  else
+    ostat_thread(&b);
+  if (fd >= 0)
+    close(fd);
+}
+
+/* Opening the cache (its integrity probe reads the whole file) and reading
+ * its rows run on a thread while the content tree is walked. */
+typedef struct cache_job {
+  char *path;
+  ng_cache *cache;
+  ng_cache_row *rows;
+  size_t nrows;
+  int rows_rc;
+  char w[1400];
+  ng_error ce;
+  pthread_t th;
+  int started;
+} cache_job;
+
+static void *cache_thread(void *arg) {
+  cache_job *j = arg;
+  ng_error_clear(&j->ce);
+  j->w[0] = 0;
+  j->cache = ng_cache_open(j->path, j->w, sizeof j->w, &j->ce);
+  if (j->cache)
+    j->rows_rc = ng_cache_rows(j->cache, &j->rows, &j->nrows, &j->ce);
+  return NULL;
+}
+
+static void cache_start(cache_job *j, const ng_config *cfg) {
+  memset(j, 0, sizeof *j);
+  if (!(j->path = ng_path_join(cfg->site_dir, ".nutgraf/cache.db")))
+    return;
+  j->started = pthread_create(&j->th, NULL, cache_thread, j) == 0;
+  if (!j->started)
+    cache_thread(j);
+}
+
+/* Wait for the cache and take it: reports its warnings; *cache is NULL
+ * when there is none to use. */
+static void cache_take(cache_job *j, ng_cache **cache, ng_cache_row **rows, size_t *nrows,
+                       ng_diag_fn diag, void *ud) {
+  if (j->started)
+    pthread_join(j->th, NULL);
+  j->started = 0;
+  *cache = NULL;
+  if (!j->path)
+    return;
+  if (j->w[0])
+    warn(diag, ud, j->path, j->w);
+  if (!j->cache) {
+    char msg[2300];
+    snprintf(msg, sizeof msg, "%s; building without a cache", j->ce.message);
+    warn(diag, ud, j->path, msg);
+  } else if (j->rows_rc < 0) {
+    *cache = j->cache;
+    cache_failed(cache, diag, ud, &j->ce);
+  } else {
+    *cache = j->cache;
+    *rows = j->rows;
+    *nrows = j->nrows;
+  }
+  free(j->path);
+  j->path = NULL;
+}
+
 int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
                   ng_build_report *report_out, ng_error *err) {
   double t0 = now_seconds();
+  struct timespec rt;
+  clock_gettime(CLOCK_REALTIME, &rt);
+  int64_t racy_from = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - RACY_NS;
   ng_build_report rep = {0};
   ng_config cfg;
   if (ng_config_load(site_dir, &cfg, err) < 0)
@@ -962,7 +1212,15 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   entries es = {0};
   struct stat ost;
   int skip_out = !in_place && stat(cfg.output_dir, &ost) == 0 && S_ISDIR(ost.st_mode);
+  ng_cache *cache = NULL;
+  ng_cache_row *rows = NULL;
+  size_t nrows = 0;
+  cache_job cj;
+  cache_start(&cj, &cfg);
   if (walk(cfg.content_dir, "", skip_out ? &ost : NULL, &es, err) < 0) {
+    cache_take(&cj, &cache, &rows, &nrows, NULL, NULL);
+    ng_cache_rows_free(rows, nrows);
+    ng_cache_close(cache);
     for (size_t i = 0; i < es.n; i++)
       free(es.v[i].rel);
     free(es.v);
@@ -974,12 +1232,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   ng_tagger *tg = NULL;
   size_t rule_errors = 0;
   ng_engine *eng = ng_build_engine(&cfg, diag, ud, &rule_errors, &tg, err);
+  cache_take(&cj, &cache, &rows, &nrows, diag, ud);
   int result = -1;
   record *recs = NULL;
   ng_related *related = NULL;
-  ng_cache *cache = NULL;
-  ng_cache_row *rows = NULL;
-  size_t nrows = 0;
   unsigned char *seen = NULL;
   cache_ops ops = {0};
   progress prog = {0};
@@ -999,23 +1255,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   /* The rules hash after the first tagger loaded the rules' data. */
   uint64_t rkey = build_key(&cfg, ng_engine_rules_hash(eng));
 
-  /* The cache: rows of the last build, matched with the files by path. */
-  char *cache_path = ng_path_join(cfg.site_dir, ".nutgraf/cache.db");
-  if (cache_path) {
-    char w[1400];
-    ng_error ce;
-    ng_error_clear(&ce);
-    cache = ng_cache_open(cache_path, w, sizeof w, &ce);
-    if (w[0])
-      warn(diag, ud, cache_path, w);
-    if (!cache) {
-      char msg[2300];
-      snprintf(msg, sizeof msg, "%s; building without a cache", ce.message);
-      warn(diag, ud, cache_path, msg);
-    } else if (ng_cache_rows(cache, &rows, &nrows, &ce) < 0)
-      cache_failed(&cache, diag, ud, &ce);
-    free(cache_path);
-  }
+  /* The cache (cache_take): rows of the last build, matched with the
+   * files by path. */
   seen = ng_calloc(nrows ? nrows : 1, 1);
   if (!seen) {
     ng_error_set(err, NG_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1026,8 +1267,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     record *rec = &recs[i];
     while (k < nrows && strcmp(rows[k].path, en->rel) < 0)
       k++;
+    rec->bar = NAN;
     if (k < nrows && strcmp(rows[k].path, en->rel) == 0) {
       rec->row = &rows[k];
+      rec->bar = rows[k].bar;
       seen[k] = 1;
     }
     const ng_cache_row *row = rec->row;
@@ -1048,6 +1291,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   /* Related stories must be computed again when the set of tagged articles
    * or any of their inputs changed, or when an output is not as written. */
   int need_related = 0;
+  check_outputs(&cfg, &es, recs, in_place, jobs);
   for (size_t i = 0; i < es.n; i++) {
     record *rec = &recs[i];
     const ng_cache_row *row = rec->row;
@@ -1057,17 +1301,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       need_related = 1;
     if (row && row->kind == 1 && row->rkey == rkey && !rec->ok)
       need_related = 1; /* it linked before and fails now */
-    if (rec->ok && !rec->fresh) {
-      if (in_place) /* the source is the output: is it as nutgraf left it? */
-        rec->out_stat_ok = es.v[i].size == row->out_size && es.v[i].mtime == row->out_mtime;
-      else {
-        char *dst = ng_path_join(cfg.output_dir, es.v[i].rel);
-        rec->out_stat_ok = dst && stat_is(dst, row->out_size, row->out_mtime);
-        free(dst);
-      }
-      if (!rec->out_stat_ok)
-        need_related = 1;
-    }
+    if (rec->ok && !rec->fresh && !rec->out_stat_ok)
+      need_related = 1;
   }
   for (size_t k = 0; k < nrows; k++)
     if (!seen[k] && rows[k].kind == 1 && rows[k].rkey == rkey)
@@ -1117,8 +1352,28 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       rep.cached += recs[i].state == ST_HIT;
     }
   }
+  /* Ranking only what can have changed is exact when the last build's
+   * state is known: every tagged article now has a row of this rules key
+   * with its inputs (fresh ones: the old inputs), and no other article
+   * linked in the last build (none gone, none failing now). */
+  int incr = need_related && cache && !force;
+  for (size_t i = 0; i < es.n && incr; i++) {
+    const record *rec = &recs[i];
+    const ng_cache_row *row = rec->row;
+    int linked = row && row->kind == 1 && row->rkey == rkey;
+    if (!es.v[i].article)
+      continue;
+    if (rec->ok)
+      incr = linked && (rec->fresh ? rec->orel != NULL : rec->rel != NULL);
+    else
+      incr = !linked;
+  }
+  for (size_t k = 0; k < nrows && incr; k++)
+    incr = seen[k] || rows[k].kind != 1 || rows[k].rkey != rkey;
+  size_t ranked = 0;
   if (need_related && rep.tagged)
-    related = relate(&cfg, &es, recs, jobs, diag, ud);
+    related = relate(&cfg, &es, recs, incr, jobs, diag, ud, &ranked);
+  rep.related = ranked;
 
   /* Temp files of a build that was killed before its renames. */
   ng_remove_stale_temps(in_place ? cfg.content_dir : cfg.output_dir);
@@ -1166,7 +1421,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
         op.i = (size_t)(row - rows);
         push_op(&ops, op);
       }
-    } else if (!need_related) {
+    } else if (!need_related || rec->keep) {
       skip = 1;
       op.out_size = row->out_size;
       op.out_mtime = row->out_mtime;
@@ -1242,7 +1497,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   if (cache) {
     ng_error ce;
     ng_error_clear(&ce);
-    if (apply_ops(cache, &ops, &es, recs, rows, rkey, &ce) < 0) {
+    if (apply_ops(cache, &ops, &es, recs, rows, rkey, racy_from, &ce) < 0) {
       char msg[2300];
       snprintf(msg, sizeof msg, "%s; the cache was not updated", ce.message);
       warn(diag, ud, ce.file, msg);

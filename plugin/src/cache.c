@@ -2,6 +2,7 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,10 @@ static const char SCHEMA[] =
     " src_size INTEGER NOT NULL, src_mtime INTEGER NOT NULL, hash INTEGER NOT NULL,"
     " rkey INTEGER NOT NULL, out_size INTEGER NOT NULL, out_mtime INTEGER NOT NULL,"
     " out_key INTEGER NOT NULL,"
-    " managed BLOB, mcheck INTEGER, related BLOB, rcheck INTEGER);";
+    " managed BLOB, mcheck INTEGER, related BLOB, rcheck INTEGER, bar INTEGER);"
+    /* ng_cache_rows reads this small index, not the rows with their blobs */
+    "CREATE INDEX IF NOT EXISTS files_stat ON files(path, kind, src_size, src_mtime, hash, rkey,"
+    " out_size, out_mtime, out_key, bar);";
 
 static void db_error(ng_cache *c, ng_error *err, const char *what) {
   ng_error_set(err, NG_ERR_IO, c->path, 0, 0, "build cache: %s: %s", what,
@@ -83,11 +87,11 @@ static int query_text(sqlite3 *db, const char *sql, char **out) {
 static int prepare_all(ng_cache *c) {
   return sqlite3_prepare_v2(c->db,
                             "INSERT OR REPLACE INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                            "?10,?11,?12,?13)",
+                            "?10,?11,?12,?13,?14)",
                             -1, &c->put, NULL) != SQLITE_OK ||
                  sqlite3_prepare_v2(c->db,
                                     "UPDATE files SET src_size=?2, src_mtime=?3, out_size=?4, "
-                                    "out_mtime=?5, out_key=?6 WHERE path=?1",
+                                    "out_mtime=?5, out_key=?6, bar=?7 WHERE path=?1",
                                     -1, &c->put_stat, NULL) != SQLITE_OK ||
                  sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE path=?1", -1, &c->del, NULL) !=
                      SQLITE_OK ||
@@ -257,7 +261,7 @@ int ng_cache_rows(ng_cache *c, ng_cache_row **rows, size_t *n, ng_error *err) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(c->db,
                          "SELECT path, kind, src_size, src_mtime, hash, rkey, out_size, "
-                         "out_mtime, out_key FROM files ORDER BY path",
+                         "out_mtime, out_key, bar FROM files ORDER BY path",
                          -1, &st, NULL) != SQLITE_OK) {
     db_error(c, err, "reading");
     return -1;
@@ -295,6 +299,11 @@ int ng_cache_rows(ng_cache *c, ng_cache_row **rows, size_t *n, ng_error *err) {
     r->out_size = sqlite3_column_int64(st, 6);
     r->out_mtime = sqlite3_column_int64(st, 7);
     r->out_key = (uint64_t)sqlite3_column_int64(st, 8);
+    r->bar = NAN;
+    if (sqlite3_column_type(st, 9) == SQLITE_INTEGER) {
+      sqlite3_int64 bits = sqlite3_column_int64(st, 9);
+      memcpy(&r->bar, &bits, sizeof r->bar);
+    }
   }
   if (rc != SQLITE_DONE) {
     if (rc == SQLITE_NOMEM)
@@ -413,6 +422,15 @@ static int step_done(ng_cache *c, sqlite3_stmt *st, ng_error *err) {
   return 0;
 }
 
+/* The bar as its bits (NULL when unknown): exact, and infinity fits. */
+static void bind_bar(sqlite3_stmt *st, int i, double bar) {
+  if (isnan(bar))
+    return; /* unbound: NULL */
+  sqlite3_int64 bits;
+  memcpy(&bits, &bar, sizeof bits);
+  sqlite3_bind_int64(st, i, bits);
+}
+
 int ng_cache_put(ng_cache *c, const ng_cache_row *r, const char *managed, size_t mlen,
                  const void *related, size_t rlen, ng_error *err) {
   sqlite3_stmt *st = c->put;
@@ -433,6 +451,7 @@ int ng_cache_put(ng_cache *c, const ng_cache_row *r, const char *managed, size_t
     sqlite3_bind_blob(st, 12, related, (int)rlen, SQLITE_STATIC);
     sqlite3_bind_int64(st, 13, (sqlite3_int64)XXH3_64bits(related, rlen));
   }
+  bind_bar(st, 14, r->bar);
   return step_done(c, st, err);
 }
 
@@ -444,6 +463,7 @@ int ng_cache_put_stat(ng_cache *c, const ng_cache_row *r, ng_error *err) {
   sqlite3_bind_int64(st, 4, r->out_size);
   sqlite3_bind_int64(st, 5, r->out_mtime);
   sqlite3_bind_int64(st, 6, (sqlite3_int64)r->out_key);
+  bind_bar(st, 7, r->bar);
   return step_done(c, st, err);
 }
 

@@ -3,10 +3,12 @@
  * One row per file of the content tree, keyed by its path under the
  * content directory: the source's size and mtime (a stat shortcut), its
  * content hash (XXH3-64), the key of the rules and config it was tagged
- * with, the output's size, mtime and the key of what it was made from, and
- * for a tagged article two blobs: the managed keys as compact JSON and the
- * related-stage inputs (build.c encodes them; the cache only stores bytes,
- * each with a checksum verified when read back).
+ * with, the output's size, mtime and the key of what it was made from, the
+ * related entry bar of its list (for incremental ranking), and for a tagged
+ * article two blobs: the managed keys as compact JSON and the related-stage
+ * inputs (build.c encodes them; the cache only stores bytes, each with a
+ * checksum verified when read back). The small columns are also in a
+ * covering index, so reading every row's stat never touches the blobs.
  *
  * Nothing read from the file is trusted: a file that is not a database, is
  * truncated or corrupt (PRAGMA quick_check, any SQLITE_CORRUPT/NOTADB on
@@ -22,7 +24,7 @@
 
 #include "nutgraf.h"
 
-#define NG_CACHE_VERSION 1
+#define NG_CACHE_VERSION 2
 
 typedef struct ng_cache ng_cache;
 
@@ -35,6 +37,8 @@ typedef struct ng_cache_row {
   uint64_t rkey;               /* rules + config key it was made with */
   int64_t out_size, out_mtime; /* the output as nutgraf wrote it; -1: none */
   uint64_t out_key;            /* what the output was made from */
+  double bar;                  /* the related entry bar of the article's list
+                                  (ng_related_bar); NAN: unknown */
 } ng_cache_row;
 
 /* Open (or create) the cache database at path, creating its directory. A
@@ -70,7 +74,7 @@ int ng_cache_managed(ng_cache *c, const char *path, char **out, size_t *len, uin
 /* Writes: all between begin and commit, in one transaction (waits for
  * another build's transaction up to the busy timeout). put replaces the
  * whole row; blobs may be NULL for a copied file. put_stat changes only
- * the stat and output fields of an existing row. */
+ * the stat, output and bar fields of an existing row. */
 int ng_cache_begin(ng_cache *c, ng_error *err);
 int ng_cache_put(ng_cache *c, const ng_cache_row *r, const char *managed, size_t mlen,
                  const void *related, size_t rlen, ng_error *err);

@@ -154,6 +154,7 @@ typedef struct feat {
   uint32_t post;  /* first posting */
   float idf;
   uint8_t cut;
+  uint8_t unsure; /* fork: label_doc was reset and has not added f again */
 } feat;
 
 typedef struct rawf {
@@ -172,6 +173,7 @@ typedef struct doc {
   uint32_t sid; /* section id + 1, 0 = none */
   uint32_t nraw, craw;
   rawf *raw;
+  uint8_t borrowed; /* raw points into the fork's rawblock: not its own */
   uint32_t nman, cman;
   const char **man; /* hand-link targets (arena) */
 } doc;
@@ -180,6 +182,7 @@ typedef struct result {
   size_t nlinks, nmissing;
   ng_related_link *links;
   const char **missing;
+  double bar; /* see ng_related_bar; NAN: not ranked */
 } result;
 
 struct ng_related {
@@ -192,13 +195,17 @@ struct ng_related {
   strtab sections;
   doc *docs;
   uint32_t ndocs, cdocs;
-  int computed;
+  int sorted;   /* docs were added in path order: ids order paths */
+  int computed; /* no more adds */
+  int indexed;  /* vectors and postings built (ng_related_prepare) */
   /* compute state */
   uint32_t *voff; /* doc vectors: vec[voff[d] .. voff[d+1]) */
   vent *vec;
   vent *posts;     /* (doc, u) */
   uint32_t *prank; /* rank of doc in path order */
   result *res;
+  const unsigned char *want; /* docs to rank (NULL: all), during compute */
+  rawf *rawblock;            /* a fork's copy of every doc's raw features */
 };
 
 void ng_related_opts_default(ng_related_opts *o) {
@@ -258,6 +265,7 @@ ng_related *ng_related_new(const ng_related_opts *o, ng_error *err) {
     return NULL;
   }
   r->o = d;
+  r->sorted = 1;
   return r;
 }
 
@@ -265,9 +273,11 @@ void ng_related_free(ng_related *r) {
   if (!r)
     return;
   for (uint32_t i = 0; i < r->ndocs; i++) {
-    free(r->docs[i].raw);
+    if (!r->docs[i].borrowed)
+      free(r->docs[i].raw);
     free(r->docs[i].man);
   }
+  free(r->rawblock);
   if (r->res)
     for (uint32_t i = 0; i < r->ndocs; i++)
       free(r->res[i].links); /* one block with reasons and missing */
@@ -347,6 +357,8 @@ uint32_t ng_related_add_doc(ng_related *r, const char *path, const char *title, 
   if (id == UINT32_MAX)
     return oom(err), NG_RELATED_NONE;
   d.path = r->paths.ent[id].s;
+  if (id && strcmp(d.path, r->docs[id - 1].path) <= 0)
+    r->sorted = 0;
   r->docs[id] = d;
   r->ndocs = id + 1;
   return id;
@@ -384,9 +396,14 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
     memset(ft, 0, sizeof *ft);
     ft->label = k;
     ft->label_doc = d;
-  } else if (d == ft->label_doc || strcmp(r->docs[d].path, r->docs[ft->label_doc].path) >= 0) {
+  } else if (d == ft->label_doc) {
+    if (!ft->unsure)
+      return f;
+  } else if ((r->sorted && d > ft->label_doc) ||
+             strcmp(r->docs[d].path, r->docs[ft->label_doc].path) >= 0) {
     return f;
   }
+  ft->unsure = 0; /* no doc with f has a smaller path than d */
   ft->label_doc = d;
   const char *want = label ? label : k;
   if (strcmp(want, ft->label) != 0) {
@@ -399,6 +416,16 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
 }
 
 static int push_raw(doc *dc, uint32_t f, float w) {
+  if (dc->borrowed) { /* a fork's doc grows: its own copy first */
+    rawf *n = ng_malloc(((size_t)dc->nraw * 2 + 16) * sizeof *n);
+    if (!n)
+      return -1;
+    if (dc->nraw)
+      memcpy(n, dc->raw, (size_t)dc->nraw * sizeof *n);
+    dc->raw = n;
+    dc->craw = dc->nraw * 2 + 16;
+    dc->borrowed = 0;
+  }
   if (dc->nraw == dc->craw) {
     uint32_t nc = dc->craw ? dc->craw * 2 : 16;
     rawf *n = ng_realloc(dc->raw, (size_t)nc * sizeof *n);
@@ -469,6 +496,107 @@ int ng_related_add_manual(ng_related *r, uint32_t d, const char *target, ng_erro
   if (!t)
     return oom(err);
   dc->man[dc->nman++] = t;
+  return 0;
+}
+
+/* ---- Forks ---- */
+
+static int strtab_copy(strtab *dst, const strtab *src) {
+  *dst = *src;
+  dst->ent = ng_malloc(((size_t)src->cap ? src->cap : 1) * sizeof *dst->ent);
+  dst->slot = ng_malloc(((size_t)src->nslot ? src->nslot : 1) * sizeof *dst->slot);
+  if (!dst->ent || !dst->slot)
+    return -1;
+  if (src->n)
+    memcpy(dst->ent, src->ent, (size_t)src->n * sizeof *dst->ent);
+  if (src->nslot)
+    memcpy(dst->slot, src->slot, (size_t)src->nslot * sizeof *dst->slot);
+  return 0;
+}
+
+ng_related *ng_related_fork(const ng_related *r, ng_error *err) {
+  if (r->computed) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: fork after compute");
+    return NULL;
+  }
+  ng_related *f = ng_calloc(1, sizeof *f);
+  if (!f) {
+    oom(err);
+    return NULL;
+  }
+  f->o = r->o;
+  f->sorted = r->sorted;
+  f->fcap = r->fcap;
+  f->cdocs = r->ndocs;
+  int ok = strtab_copy(&f->feats, &r->feats) == 0 && strtab_copy(&f->paths, &r->paths) == 0 &&
+           strtab_copy(&f->sections, &r->sections) == 0 &&
+           (f->fv = ng_malloc(((size_t)r->fcap ? r->fcap : 1) * sizeof *f->fv)) &&
+           (f->docs = ng_calloc((size_t)r->ndocs + 1, sizeof *f->docs));
+  if (ok && r->feats.n)
+    memcpy(f->fv, r->fv, (size_t)r->feats.n * sizeof *f->fv);
+  size_t total = 0, off = 0; /* every raw list in one block: one malloc */
+  for (uint32_t d = 0; d < r->ndocs; d++)
+    total += r->docs[d].nraw;
+  ok = ok && (f->rawblock = ng_malloc((total ? total : 1) * sizeof *f->rawblock));
+  for (uint32_t d = 0; ok && d < r->ndocs; d++) {
+    const doc *s = &r->docs[d];
+    doc *t = &f->docs[d];
+    *t = *s;
+    t->raw = f->rawblock + off;
+    t->borrowed = 1;
+    t->man = NULL;
+    t->cman = 0;
+    f->ndocs = d + 1;
+    if (s->nraw)
+      memcpy(t->raw, s->raw, (size_t)s->nraw * sizeof *t->raw);
+    off += s->nraw;
+    t->craw = s->nraw;
+    if (s->nman && !(t->man = ng_malloc((size_t)s->nman * sizeof *t->man)))
+      ok = 0;
+    else if (s->nman)
+      memcpy(t->man, s->man, (size_t)s->nman * sizeof *t->man);
+    t->cman = s->nman;
+  }
+  if (!ok) {
+    ng_related_free(f);
+    oom(err);
+    return NULL;
+  }
+  return f;
+}
+
+int ng_related_reset_doc(ng_related *r, uint32_t d, const char *title, const char *url,
+                         int64_t date_unix, const char *section, ng_error *err) {
+  if (check_doc(r, d, err) < 0)
+    return -1;
+  doc *dc = &r->docs[d];
+  const char *t = dup_or_empty(&r->ar, title), *u = dup_or_empty(&r->ar, url),
+             *s = dup_or_empty(&r->ar, section);
+  if (!t || !u || !s)
+    return oom(err);
+  uint32_t sid = 0;
+  if (section && *section) {
+    int added;
+    uint32_t id = strtab_intern(&r->sections, &r->ar, 0, section, strlen(section), &added);
+    if (id == UINT32_MAX)
+      return oom(err);
+    sid = id + 1;
+  }
+  for (uint32_t i = 0; i < dc->nraw; i++)
+    if (r->fv[dc->raw[i].f].label_doc == d)
+      r->fv[dc->raw[i].f].unsure = 1; /* unless d adds it again */
+  dc->title = t;
+  dc->url = u;
+  dc->section = s;
+  dc->date = date_unix;
+  dc->sid = sid;
+  if (dc->borrowed) {
+    dc->raw = NULL;
+    dc->craw = 0;
+    dc->borrowed = 0;
+  }
+  dc->nraw = 0;
+  dc->nman = 0;
   return 0;
 }
 
@@ -572,8 +700,10 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
     if (r->fv[tmp[i].f].df >= 2 && u > 0)
       tmp[n++] = (sel){tmp[i].f, u};
   }
-  free(dc->raw);
+  if (!dc->borrowed)
+    free(dc->raw);
   dc->raw = NULL;
+  dc->borrowed = 0;
   dc->nraw = dc->craw = 0;
   return n;
 }
@@ -773,6 +903,7 @@ static int query(worker *w, uint32_t a) {
     nrs += count_shared(r, a, b);
   }
   result *res = &r->res[a];
+  res->bar = !want ? INFINITY : ntop == want ? w->top[ntop - 1].score : o->min_score;
   if (nl || nmiss) {
     size_t bytes = nl * sizeof(ng_related_link) + nrs * sizeof(ng_related_reason) +
                    nmiss * sizeof(const char *);
@@ -822,6 +953,8 @@ static void *work(void *arg) {
       break;
     unsigned end = start + CHUNK < r->ndocs ? start + CHUNK : r->ndocs;
     for (unsigned a = start; a < end; a++) {
+      if (r->want && !r->want[a])
+        continue;
       if (query(w, a) < 0) {
         atomic_store(w->failed, 1);
         break;
@@ -927,16 +1060,36 @@ static int build_index(ng_related *r) {
   return 0;
 }
 
-int ng_related_compute(ng_related *r, int threads, ng_error *err) {
+int ng_related_prepare(ng_related *r, ng_error *err) {
+  if (r->indexed)
+    return 0;
   if (check_open(r, err) < 0)
     return -1;
   r->computed = 1;
-  uint32_t N = r->ndocs;
   if (build_index(r) < 0)
     return oom(err);
+  r->indexed = 1;
+  return 0;
+}
+
+int ng_related_compute(ng_related *r, int threads, ng_error *err) {
+  return ng_related_compute_some(r, NULL, threads, err);
+}
+
+int ng_related_compute_some(ng_related *r, const unsigned char *want, int threads, ng_error *err) {
+  if (r->res || (r->computed && !r->indexed)) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: already computed");
+    return -1;
+  }
+  if (ng_related_prepare(r, err) < 0)
+    return -1;
+  uint32_t N = r->ndocs;
+  r->want = want;
   r->res = ng_calloc((size_t)N + 1, sizeof *r->res);
   if (!r->res)
     return oom(err);
+  for (uint32_t d = 0; d < N; d++)
+    r->res[d].bar = NAN;
   if (threads <= 0) {
     long c = sysconf(_SC_NPROCESSORS_ONLN);
     threads = c > 0 ? (int)c : 1;
@@ -976,6 +1129,7 @@ int ng_related_compute(ng_related *r, int threads, ng_error *err) {
     free(ws[t].top);
   }
   free(ws);
+  r->want = NULL;
   if (!ok || atomic_load(&failed)) {
     for (uint32_t i = 0; i < N; i++)
       free(r->res[i].links);
@@ -984,6 +1138,139 @@ int ng_related_compute(ng_related *r, int threads, ng_error *err) {
     return oom(err);
   }
   return 0;
+}
+
+/* ---- What changed between two sites ---- */
+
+static int same_str(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+/* Everything of a doc that its own links and the links to it show or are
+ * ranked by, besides its vector: title, url, section, date, hand links. */
+static int same_doc(const doc *a, const doc *b) {
+  if (a->date != b->date || a->nman != b->nman || !same_str(a->title, b->title) ||
+      !same_str(a->url, b->url) || !same_str(a->section, b->section))
+    return 0;
+  for (uint32_t i = 0; i < a->nman; i++)
+    if (!same_str(a->man[i], b->man[i]))
+      return 0;
+  return 1;
+}
+
+/* Same features (kind, key, label) in the same order with the same bits of
+ * weight: every score and reason involving the doc is then unchanged. */
+static int same_vector(const ng_related *a, uint32_t da, const ng_related *b, uint32_t db) {
+  uint32_t n = a->voff[da + 1] - a->voff[da];
+  if (n != b->voff[db + 1] - b->voff[db])
+    return 0;
+  const vent *x = a->vec + a->voff[da], *y = b->vec + b->voff[db];
+  for (uint32_t i = 0; i < n; i++) {
+    const strent *ex = &a->feats.ent[x[i].f], *ey = &b->feats.ent[y[i].f];
+    const feat *fx = &a->fv[x[i].f], *fy = &b->fv[y[i].f];
+    if (memcmp(&x[i].u, &y[i].u, sizeof x[i].u) != 0 || ex->tag != ey->tag ||
+        ex->hash != ey->hash || fx->unsure || fy->unsure)
+      return 0;
+    if ((ex->s != ey->s && !same_str(ex->s, ey->s)) ||
+        (fx->label != fy->label && !same_str(fx->label, fy->label)))
+      return 0;
+  }
+  return 1;
+}
+
+/* Scratch for scoring one changed doc against everything (as query does). */
+typedef struct scorer {
+  float *acc; /* 0 = untouched */
+  uint32_t *touched;
+} scorer;
+
+/* Mark the docs of r (map: r's ids to the caller's; NULL: the same) that
+ * doc d can enter or leave the list of: those sharing a vector feature
+ * with d whose entry bar d's score reaches (all of them without bars or
+ * where a bar is unknown). Scores are compared with a margin: a mark too
+ * many only costs time. */
+static void mark_reached(const ng_related *r, uint32_t d, const uint32_t *map, const double *bars,
+                         scorer *sc, unsigned char *mark) {
+  size_t nt = 0;
+  for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++) {
+    const feat *ft = &r->fv[r->vec[i].f];
+    if (ft->npost < 2)
+      continue;
+    float qu = r->vec[i].u;
+    for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
+      if (sc->acc[p->f] == 0)
+        sc->touched[nt++] = p->f;
+      sc->acc[p->f] += qu * p->u;
+    }
+  }
+  for (size_t i = 0; i < nt; i++) {
+    uint32_t c = sc->touched[i], a = map ? map[c] : c;
+    double bar = bars ? bars[a] : NAN;
+    double score = (double)sc->acc[c] * pair_factor(r, &r->docs[c], &r->docs[d]);
+    sc->acc[c] = 0;
+    if (c == d || mark[a])
+      continue;
+    if (isnan(bar) || (score > 0 && score >= bar * (1 - 1e-6)))
+      mark[a] = 1;
+  }
+}
+
+int ng_related_affected(const ng_related *old, const ng_related *r, const double *bars,
+                        unsigned char *mark, size_t *nmarked, ng_error *err) {
+  uint32_t N = r->ndocs;
+  if (!old->indexed || !r->indexed || old->ndocs != N)
+    return 1;
+  uint32_t *to_old = ng_malloc(((size_t)N + 1) * sizeof *to_old);
+  uint32_t *to_new = ng_malloc(((size_t)N + 1) * sizeof *to_new);
+  unsigned char *chg = ng_calloc((size_t)N + 1, 1);
+  scorer sc = {ng_calloc((size_t)N + 1, sizeof *sc.acc),
+               ng_malloc(((size_t)N + 1) * sizeof *sc.touched)};
+  int rc = 0;
+  if (!to_old || !to_new || !chg || !sc.acc || !sc.touched) {
+    rc = oom(err);
+    goto done;
+  }
+  for (uint32_t d = 0; d < N; d++) {
+    uint32_t o = ng_related_find(old, r->docs[d].path);
+    if (o == NG_RELATED_NONE) {
+      rc = 1;
+      goto done;
+    }
+    to_old[d] = o;
+    to_new[o] = d;
+  }
+  for (uint32_t d = 0; d < N; d++)
+    if (!same_doc(&old->docs[to_old[d]], &r->docs[d]) || !same_vector(old, to_old[d], r, d))
+      chg[d] = mark[d] = 1;
+  /* A link between two unchanged docs keeps its score and reasons, so the
+   * list of an unchanged doc a differs from the last one only when a
+   * changed doc was on it (its score then reached a's bar: the last
+   * automatic link's score, or min_score when the list had room) or now
+   * reaches that bar, or when a links to a changed doc by hand. */
+  for (uint32_t d = 0; d < N; d++) {
+    if (!chg[d])
+      continue;
+    mark_reached(r, d, NULL, bars, &sc, mark);
+    mark_reached(old, to_old[d], to_new, bars, &sc, mark);
+  }
+  for (uint32_t d = 0; d < N; d++) {
+    const doc *dc = &r->docs[d];
+    for (uint32_t i = 0; i < dc->nman && !mark[d]; i++) {
+      uint32_t t = ng_related_find(r, dc->man[i]);
+      if (t != NG_RELATED_NONE && chg[t])
+        mark[d] = 1;
+    }
+  }
+  if (nmarked) {
+    *nmarked = 0;
+    for (uint32_t d = 0; d < N; d++)
+      *nmarked += mark[d] != 0;
+  }
+done:
+  free(to_old);
+  free(to_new);
+  free(chg);
+  free(sc.acc);
+  free(sc.touched);
+  return rc;
 }
 
 /* ---- Accessors ---- */
@@ -1002,6 +1289,10 @@ size_t ng_related_missing(const ng_related *r, uint32_t d, const char *const **o
     return 0;
   *out = r->res[d].missing;
   return r->res[d].nmissing;
+}
+
+double ng_related_bar(const ng_related *r, uint32_t d) {
+  return r->res && d < r->ndocs ? r->res[d].bar : NAN;
 }
 
 size_t ng_related_count(const ng_related *r) { return r->ndocs; }

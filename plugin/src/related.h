@@ -148,10 +148,54 @@ int ng_related_add_manual(ng_related *r, uint32_t doc, const char *target_path, 
  * Returns 0, or -1 with *err filled (OOM, thread creation, second call). */
 int ng_related_compute(ng_related *r, int threads, ng_error *err);
 
+/* A copy of r (not computed yet) to change a few docs of: the state of
+ * the site before or after an edit without adding every doc again. It
+ * shares r's strings: free it before r. NULL with *err on OOM or after
+ * compute. */
+ng_related *ng_related_fork(const ng_related *r, ng_error *err);
+
+/* Forget doc's features and hand links and give it these fields (as
+ * ng_related_add_doc), to add its features again. Labels it gave are
+ * unsure until it adds the same feature again or a doc with a smaller path
+ * does; ng_related_affected counts docs with an unsure label as changed.
+ * Returns 0 or -1 with *err (bad doc, after compute, OOM). */
+int ng_related_reset_doc(ng_related *r, uint32_t doc, const char *title, const char *url,
+                         int64_t date_unix, const char *section, ng_error *err);
+
+/* Build the vectors and the index without ranking anything (for
+ * ng_related_affected). Afterwards the add functions fail; compute may still
+ * be called once. Returns 0 or -1 with *err filled. */
+int ng_related_prepare(ng_related *r, ng_error *err);
+
+/* Rank only the docs d with want[d] != 0 (want: ndocs bytes; NULL: all);
+ * the others get no links. Otherwise as ng_related_compute. */
+int ng_related_compute_some(ng_related *r, const unsigned char *want, int threads, ng_error *err);
+
+/* Incremental ranking. old and r, both prepared with the same options,
+ * are two states of one site with the same document paths (doc ids may
+ * differ). bars[d] (r's doc ids; NULL: none known) is d's entry bar in old
+ * (ng_related_bar after old was ranked; NAN: unknown). Sets mark[d] (r's
+ * doc ids; ndocs bytes; marks already set are kept) for every doc whose
+ * links (targets, order, scores, reasons, and the targets' title, url,
+ * date) may differ between old and r: the docs whose own inputs or vector
+ * differ (a different IDF, cut or key-term choice shows in the vector),
+ * every doc a changed doc shares a vector feature with, in either state,
+ * and scores at least a's bar with (every such doc when its bar is
+ * unknown), and every doc linking to a changed doc by hand. All other docs
+ * rank exactly as in old. *nmarked (may be NULL) gets the number of marked
+ * docs. Returns 0; 1 when the two are not comparable (different paths, not
+ * prepared); -1 on OOM (*err). */
+int ng_related_affected(const ng_related *old, const ng_related *r, const double *bars,
+                        unsigned char *mark, size_t *nmarked, ng_error *err);
+
 /* ---- Results (valid after a successful compute, until ng_related_free) ---- */
 
 /* The links of doc in rank order; *out points into r. 0 before compute. */
 size_t ng_related_links(const ng_related *r, uint32_t doc, const ng_related_link **out);
+/* The score a new automatic link must reach to enter doc's list: the last
+ * automatic link's when the list is full, else min_score (INFINITY when
+ * hand links fill it). NAN when doc was not ranked. */
+double ng_related_bar(const ng_related *r, uint32_t doc);
 /* Hand-link targets of doc that matched no document, in declaration order. */
 size_t ng_related_missing(const ng_related *r, uint32_t doc, const char *const **out);
 

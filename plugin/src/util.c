@@ -432,6 +432,8 @@ long ng_remove_stale_temps(const char *dir) {
   while ((de = readdir(d))) {
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
       continue;
+    if (de->d_type == DT_REG && !is_temp_name(de->d_name))
+      continue; /* nothing to stat: most of a big output tree */
     char *p = ng_path_join(dir, de->d_name);
     struct stat st;
     if (!p || lstat(p, &st) < 0) {

@@ -2,7 +2,9 @@
 # Incremental builds on a copy of sample-site: a warm build takes every
 # article from SITE/.nutgraf/cache.db, editing one article tags one again,
 # touching a rule file tags them all, and the output is always the same as
-# a --force build's; --json prints the summary as one object on stdout.
+# a --force build's (also after random edits of a generated site, where
+# only the articles whose related stories can change are ranked again);
+# --json prints the summary as one object on stdout.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -71,6 +73,52 @@ same_as_force "damaged cache"
 "$NUTGRAF" build "$site" --json >"$TMP/j8" 2>"$TMP/e8"
 [ "$(field cached "$TMP/j8")" -eq "$n" ] || fail "after rebuild: cached $(field cached "$TMP/j8")"
 [ -s "$TMP/e8" ] && fail "after rebuild: stderr: $(cat "$TMP/e8")"
+
+# Related stories on a generated site: an edit ranks again only the
+# articles whose links can change, and the output is still exactly a
+# --force build's, whatever the edits (random ones, with a fixed seed).
+site=$TMP/gen
+python3 "$ROOT/bench/gen-corpus.py" --articles 400 --seed 3 --out "$site" >/dev/null 2>&1 ||
+  fail "gen-corpus.py"
+"$NUTGRAF" build "$site" --quiet
+expect_status 0 $? "generated site, cold"
+ng=$(find "$site/content" -name '*.md' | wc -l)
+one=$(find "$site/content" -name '*.md' | sort | head -n 1)
+printf '\nA late update to this story.\n' >>"$one"
+"$NUTGRAF" build "$site" --json >"$TMP/g1" 2>"$TMP/ge1"
+expect_status 0 $? "generated site, one line added"
+[ "$(field related "$TMP/g1")" -lt $((ng / 2)) ] ||
+  fail "one line added: related ranked for $(field related "$TMP/g1") of $ng articles"
+same_as_force "generated site, one line added"
+for round in 1 2 3 4; do
+  python3 - "$site" "$round" <<'PY' || fail "editing the generated site"
+import os, random, re, sys
+root, seed = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(seed)
+files = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(root, "content"))
+               for f in fs if f.endswith(".md"))
+for p in rnd.sample(files, 4 * seed):
+    fm, body = open(p).read().split("\n---\n", 1)
+    paras = body.strip().split("\n\n")
+    op = rnd.choice(["donor", "drop", "date", "moved", "title"])
+    if op == "donor":  # a paragraph of another story: its names and terms
+        paras.append(rnd.choice(open(rnd.choice(files)).read().split("\n---\n", 1)[1].strip().split("\n\n")))
+    elif op == "drop" and len(paras) > 1:
+        paras.pop(rnd.randrange(len(paras)))
+    elif op == "moved":  # to the date of another story: nearer some, farther from others
+        other = open(rnd.choice(files)).read()
+        fm = re.sub(r"date: \S+", "date: " + re.search(r"date: (\S+)", other).group(1), fm, count=1)
+    elif op == "date":
+        fm = re.sub(r"date: (\d{4})", lambda m: "date: %d" % (int(m.group(1)) - 2), fm)
+    else:
+        fm = fm.replace('title: "', 'title: "Update: ', 1)
+    open(p, "w").write(fm + "\n---\n\n" + "\n\n".join(paras) + "\n")
+PY
+  "$NUTGRAF" build "$site" --quiet
+  expect_status 0 $? "generated site, edits of round $round"
+  same_as_force "generated site, edits of round $round"
+done
+site=$TMP/site
 
 # --jobs: 1 and 2 threads build the same bytes.
 cp -R "$site" "$TMP/j1site"

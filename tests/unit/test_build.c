@@ -1,9 +1,11 @@
 /* test_build.c — whole site builds on a copy of fixtures/sites/small. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -239,4 +241,49 @@ Test(build, missing_content_directory) {
   cr_assert_eq(err.code, NG_ERR_CONFIG);
   cr_assert_not_null(strstr(err.message, "nowhere"), "%s", err.message);
   free(cfg);
+}
+
+/* Set rel's mtime (and atime) to t. */
+static void set_mtime(const char *rel, struct timespec t) {
+  char *p = site_path(rel);
+  struct timespec ts[2] = {t, t};
+  cr_assert_eq(utimensat(AT_FDCWD, p, ts, 0), 0, "%s", rel);
+  free(p);
+}
+
+/* An edit that keeps the size and falls in the same timestamp as the stat
+ * the last build recorded (racy, as git calls it): the build after it
+ * must read the file, not trust its stat. */
+Test(build, an_edit_with_the_same_stat_is_seen_when_racy) {
+  diags d;
+  ng_build_report rep;
+  ng_error err;
+  struct timespec soon;
+  clock_gettime(CLOCK_REALTIME, &soon); /* not older than the build */
+  set_mtime("content/a.md", soon);
+  cr_assert_eq(build(0, &d, &rep, &err), 1, "%s", err.message);
+  size_t len;
+  char *src = read_rel("content/a.md", &len);
+  char *at = strstr(src, "Riverton");
+  cr_assert_not_null(at);
+  memcpy(at, "Rivertom", 8); /* same size */
+  char *p = site_path("content/a.md");
+  cr_assert_eq(ng_write_file_atomic(p, src, len, NULL, &err), 0, "%s", err.message);
+  free(p);
+  free(src);
+  set_mtime("content/a.md", soon);
+  cr_assert_eq(build(0, &d, &rep, &err), 1, "%s", err.message);
+  cr_assert_eq(rep.cached, 1, "a.md taken from the cache by its stat");
+  char *out = read_rel("public/a.md", NULL);
+  cr_assert_not_null(strstr(out, "Rivertom"), "%s", out);
+  free(out);
+  /* Older than the build now: the stat is trusted again. */
+  struct timespec old = soon;
+  old.tv_sec -= 60;
+  set_mtime("content/a.md", old);
+  cr_assert_eq(build(0, &d, &rep, &err), 1);
+  cr_assert_eq(rep.cached, 2);
+  cr_assert_eq(build(0, &d, &rep, &err), 1);
+  cr_assert_eq(rep.cached, 2);
+  cr_assert_eq(rep.written, 0);
 }

@@ -587,3 +587,183 @@ Test(related, out_of_memory_everywhere) {
   cr_assert_lt(k, 2000);
   free(want);
 }
+
+/* ---- Incremental ranking (ng_related_affected) ---- */
+
+/* Doc i of a pseudo-random site in variant v (0: as first written; 1-5:
+ * an edit: other entities, fewer features, other terms, another date,
+ * another title and a hand link). */
+static void add_variant(ng_related *r, int i, int v, int reset) {
+  char p[32], title[48];
+  snprintf(p, sizeof p, "c/%03d.md", i);
+  snprintf(title, sizeof title, "%s%s", v == 5 ? "Update: " : "", p);
+  ng_error err;
+  int64_t date = T0 - (int64_t)(i % 37) * 11 * DAY - (v == 4 ? 400 * DAY : 0);
+  uint32_t d = (uint32_t)i;
+  if (reset)
+    cr_assert_eq(ng_related_reset_doc(r, d, title, "/u", date, i % 3 ? "a" : "b", &err), 0);
+  else
+    cr_assert_eq(ng_related_add_doc(r, p, title, "/u", date, i % 3 ? "a" : "b", &err), d);
+  unsigned x = (unsigned)i * 2654435761u;
+  int nf = v == 2 ? 1 : 3 + (int)(x % 5);
+  for (int j = 0; j < nf; j++) {
+    unsigned h =
+        (unsigned)(i / 6) * 31u + (unsigned)j * 17u + x % 3 + (v == 1 ? 13u * (unsigned)j : 0);
+    char key[32];
+    snprintf(key, sizeof key, "e:%u", h % 90);
+    char label[40]; /* edits 1 and 3 spell some names otherwise */
+    snprintf(label, sizeof label, "%s%s", (v == 1 || v == 3) && j < 2 ? "The " : "", key);
+    cr_assert_eq(ng_related_add_feature(r, d, j % 2 ? NG_FEAT_ENTITY : NG_FEAT_TOPIC, key, label,
+                                        0.1 + (h % 7) / 7.0, &err),
+                 0);
+  }
+  char tk[16], tk2[16];
+  snprintf(tk, sizeof tk, "w%d", i / 5);
+  snprintf(tk2, sizeof tk2, "w%d", (i * 7) % 60);
+  ng_term t[4] = {{"alpha", 1 + (unsigned)i % 3}, {"beta gamma", 2}, {tk, 1}, {tk2, 3}};
+  cr_assert_eq(ng_related_add_terms(r, d, t, v == 3 ? 4 : 3, &err), 0, "%s", err.message);
+  if (i % 50 == 7)
+    ng_related_add_manual(r, d, "c/000.md", NULL);
+  if (v == 5) {
+    snprintf(p, sizeof p, "c/%03d.md", (i + 1) % 300);
+    ng_related_add_manual(r, d, p, NULL);
+  }
+}
+
+static ng_related *variant_site(const int *v, int n) {
+  ng_related_opts o = opts();
+  o.df_floor = 5;
+  o.count = 4;
+  ng_related *r = ng_related_new(&o, NULL);
+  for (int i = 0; i < n; i++)
+    add_variant(r, i, v[i], 0);
+  return r;
+}
+
+/* What a build writes for doc d: its links with everything they show. */
+static char *dump_doc(ng_related *r, uint32_t d) {
+  ng_buf b;
+  ng_buf_init(&b);
+  const ng_related_link *l;
+  size_t nl = ng_related_links(r, d, &l);
+  for (size_t j = 0; j < nl; j++) {
+    uint32_t t = l[j].doc;
+    ng_buf_printf(&b, "%s %s %s %lld %a %d\n", ng_related_doc_path(r, t),
+                  ng_related_doc_title(r, t), ng_related_doc_url(r, t),
+                  (long long)ng_related_doc_date(r, t), l[j].score, l[j].manual);
+    for (size_t k = 0; k < l[j].nshared; k++)
+      ng_buf_printf(&b, "  %s %s %a\n", l[j].shared[k].key, l[j].shared[k].label,
+                    l[j].shared[k].contribution);
+  }
+  return ng_buf_detach(&b, NULL);
+}
+
+/* Random edits between two states: ranking only the marked docs of the
+ * new state and keeping the old links of the others gives exactly a full
+ * ranking of the new state, without bars (neighbours only), with bars, and
+ * with the old state made as a build makes it (a fork of the new state
+ * with the edited docs reset to their old inputs). */
+Test(related, incremental_ranking_is_exact) {
+  enum { N = 300, ROUNDS = 24 };
+  int va[N] = {0}, vb[N];
+  unsigned seed = 12345;
+  size_t marked_bars = 0, marked_plain = 0;
+  for (int round = 0; round < ROUNDS; round++) {
+    memcpy(vb, va, sizeof vb);
+    int k = 1 + round % 5;
+    for (int e = 0; e < k; e++) {
+      seed = seed * 1103515245u + 12345u;
+      int i = (int)((seed >> 8) % N);
+      seed = seed * 1103515245u + 12345u;
+      vb[i] = (vb[i] + 1 + (int)((seed >> 8) % 5)) % 6;
+    }
+    ng_related *old = variant_site(va, N), *ref = variant_site(vb, N);
+    compute(old, 1);
+    compute(ref, 2);
+    double bars[N];
+    for (uint32_t d = 0; d < N; d++)
+      bars[d] = ng_related_bar(old, d);
+    for (int mode = 0; mode < 3; mode++) {
+      int with_bars = mode > 0;
+      ng_related *inc = variant_site(vb, N), *forked = NULL;
+      ng_error err;
+      unsigned char mark[N] = {0};
+      size_t nm;
+      if (mode == 2) {
+        cr_assert_not_null(forked = ng_related_fork(inc, &err));
+        for (int i = 0; i < N; i++)
+          if (va[i] != vb[i])
+            add_variant(forked, i, va[i], 1);
+        cr_assert_eq(ng_related_prepare(forked, &err), 0, "%s", err.message);
+      }
+      cr_assert_eq(ng_related_prepare(inc, &err), 0, "%s", err.message);
+      cr_assert_eq(
+          ng_related_affected(forked ? forked : old, inc, with_bars ? bars : NULL, mark, &nm, &err),
+          0);
+      ng_related_free(forked);
+      cr_assert_eq(ng_related_compute_some(inc, mark, 2, &err), 0, "%s", err.message);
+      if (mode < 2)
+        *(with_bars ? &marked_bars : &marked_plain) += nm;
+      for (uint32_t d = 0; d < N; d++) {
+        char *want = dump_doc(ref, d), *got = dump_doc(mark[d] ? inc : old, d);
+        cr_assert_str_eq(got, want, "round %d, mode %d, doc %u (marked %d)", round, mode,
+                         (unsigned)d, mark[d]);
+        free(want);
+        free(got);
+        if (mark[d])
+          cr_assert_eq(ng_related_bar(inc, d), ng_related_bar(ref, d));
+        else
+          cr_assert(isnan(ng_related_bar(inc, d)));
+      }
+      ng_related_free(inc);
+    }
+    ng_related_free(old);
+    ng_related_free(ref);
+    memcpy(va, vb, sizeof va);
+  }
+  /* The shortcut ranks fewer docs than everything, bars fewer still. */
+  cr_assert_lt(marked_plain, (size_t)N * ROUNDS);
+  cr_assert_lt(marked_bars, marked_plain);
+}
+
+Test(related, incremental_needs_comparable_states) {
+  int v[3] = {0, 0, 0};
+  ng_related *a = variant_site(v, 3), *b = variant_site(v, 2);
+  ng_error err;
+  unsigned char mark[3] = {0};
+  cr_assert_eq(ng_related_affected(a, b, NULL, mark, NULL, &err), 1); /* not prepared */
+  cr_assert_eq(ng_related_prepare(a, &err), 0);
+  cr_assert_eq(ng_related_prepare(b, &err), 0);
+  cr_assert_eq(ng_related_affected(a, b, NULL, mark, NULL, &err), 1); /* other paths */
+  cr_assert_eq(ng_related_add_doc(a, "late.md", NULL, NULL, T0, NULL, &err), NG_RELATED_NONE);
+  cr_assert(isnan(ng_related_bar(a, 0))); /* prepared, not ranked */
+  cr_assert_eq(ng_related_compute_some(a, NULL, 1, &err), 0, "%s", err.message);
+  cr_assert_eq(ng_related_compute(a, 1, &err), -1);
+  cr_assert(strstr(err.message, "already computed"));
+  ng_related_free(a);
+  ng_related_free(b);
+}
+
+/* A fork changes without touching its parent (both are indexed and ranked
+ * after the fork grew one doc's features and reset another's). */
+Test(related, a_fork_is_its_own_site) {
+  int v[40] = {0};
+  ng_related *a = variant_site(v, 40), *ref = variant_site(v, 40);
+  ng_error err;
+  ng_related *f = ng_related_fork(a, &err);
+  cr_assert_not_null(f, "%s", err.message);
+  for (int i = 0; i < 40; i++) /* grows a list copied from the parent */
+    feat(f, 1, NG_FEAT_ENTITY, i % 2 ? "org:new" : "org:newer", 1 + i);
+  add_variant(f, 2, 3, 1);
+  cr_assert_eq(ng_related_compute(f, 2, &err), 0, "%s", err.message);
+  cr_assert_null(ng_related_fork(f, &err)); /* after compute */
+  ng_related_free(f);
+  compute(a, 1);
+  compute(ref, 1);
+  char *x = dump(a), *y = dump(ref);
+  cr_assert_str_eq(x, y);
+  free(x);
+  free(y);
+  ng_related_free(a);
+  ng_related_free(ref);
+}
