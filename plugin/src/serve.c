@@ -103,6 +103,10 @@ static void collect_diag(const ng_error *e, void *ud) {
   collect *c = ud;
   if (c->s->o.diag)
     c->s->o.diag(e, c->s->o.ud);
+  /* Warnings (a cache rebuilt after an upgrade) go to the log only: the
+   * overlay is for problems the editor has to fix. */
+  if (e->code == NG_WARNING)
+    return;
   char where[1200];
   if (e->line > 0 && e->column > 0)
     snprintf(where, sizeof where, "%s:%d:%d", e->file[0] ? e->file : "?", e->line, e->column);

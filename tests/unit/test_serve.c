@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -390,6 +391,18 @@ Test(serve_start, failures) {
   if (v6) /* IPv6 may be off in a container */
     ng_server_stop(v6);
   teardown();
+}
+
+Test(serve, cache_warning_is_no_overlay) {
+  /* A cache nutgraf cannot use is reported and rebuilt: nothing to fix. */
+  char path[256];
+  snprintf(path, sizeof path, "%s/.nutgraf", site);
+  mkdir(path, 0755);
+  write_file(site, ".nutgraf/cache.db", "this is not an SQLite database, it is plain text\n");
+  cr_expect_eq(ng_server_rebuild(srv), 0);
+  char *r = get("/", 200);
+  cr_expect_null(strstr(r, "id=\"nutgraf-overlay\""), "%s", r);
+  free(r);
 }
 
 Test(serve_start, site_without_content_still_serves) {
