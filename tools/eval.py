@@ -8,7 +8,11 @@ Two measurements (python3 stdlib only):
 * corpus: tests/corpus/*.md tagged by nutgraf against the editor's
   annotations in tests/corpus/*.expect.yaml (see tests/corpus/README.md):
   entity precision / recall / F1 per type and overall (micro-averaged over
-  articles), the topic hit rate, and each article's misses and false
+  articles), topic precision / recall / F1 (micro over articles: every
+  tagged topic, parents included, against the editor's list; exact qcodes,
+  and a hierarchical variant where a predicted topic is right when it is an
+  expected one or its ancestor or descendant), the mean number of topics
+  per article, the topic hit rate, and each article's misses and false
   positives.
 * wikigold: exact-span mention precision / recall / F1 (PER, ORG, LOC) on
   the Wikigold CoNLL file, each document rebuilt as a plain Markdown article.
@@ -138,7 +142,8 @@ def parse_expect(path):
     return res
 
 
-def load_qcodes():
+def load_qcodes(parents=None):
+    """{qcode: label}; fills PARENTS (if given) with {qcode: parent qcode}."""
     codes = {}
     with open(os.path.join(ROOT, "lua/data/iptc-topics.tsv"), encoding="utf-8") as f:
         for line in f:
@@ -146,7 +151,34 @@ def load_qcodes():
                 continue
             cols = line.rstrip("\n").split("\t")
             codes[cols[0]] = cols[3] if len(cols) > 3 else ""
+            if parents is not None and len(cols) > 2 and cols[2] != "-":
+                parents[cols[0]] = cols[2]
     return codes
+
+
+def ancestors(q, parents):
+    out = set()
+    q = parents.get(q)
+    while q and q not in out:
+        out.add(q)
+        q = parents.get(q)
+    return out
+
+
+def topic_counts(got, expected, parents):
+    """(exact tp, fp, fn), (hierarchical tp, fp, fn) for one article.
+    Hierarchical: a predicted topic is right when it is an expected topic or
+    an ancestor or descendant of one; an expected topic is found when some
+    predicted topic is it or its ancestor or descendant."""
+    g, e = set(got), set(expected)
+    tp = len(g & e)
+    exact = (tp, len(g) - tp, len(e) - tp)
+
+    def related(a, b):
+        return a == b or a in ancestors(b, parents) or b in ancestors(a, parents)
+    ok_pred = sum(1 for p in g if any(related(p, x) for x in e))
+    found = sum(1 for x in e if any(related(p, x) for p in g))
+    return exact, (ok_pred, len(g) - ok_pred, len(e) - found)
 
 
 # ---------------------------------------------------------------------------
@@ -210,7 +242,9 @@ def _match(pred, gold):
 
 
 def eval_corpus(nutgraf, corpus_dir):
-    qcodes = load_qcodes()
+    parents = {}
+    qcodes = load_qcodes(parents)
+    t_exact, t_hier, n_topics = [0, 0, 0], [0, 0, 0], 0
     mds = sorted(glob.glob(os.path.join(corpus_dir, "*.md")))
     mds = [m for m in mds if os.path.basename(m) != "README.md"]
     recs, errors = run_nutgraf(nutgraf, mds)
@@ -296,6 +330,11 @@ def eval_corpus(nutgraf, corpus_dir):
         got_topics = [tp_["id"] for tp_ in rec.get("topics", [])]
         hit = any(q in exp["topics"] for q in got_topics)
         topic_hits += hit
+        ex, hi = topic_counts(got_topics, exp["topics"], parents)
+        for k in range(3):
+            t_exact[k] += ex[k]
+            t_hier[k] += hi[k]
+        n_topics += len(got_topics)
         art["topics"] = {"expected": exp["topics"], "got": got_topics, "hit": hit,
                          "got_labels": [tp_.get("label", "") for tp_ in rec.get("topics", [])],
                          "expected_labels": [qcodes.get(q, "?") for q in exp["topics"]]}
@@ -306,6 +345,8 @@ def eval_corpus(nutgraf, corpus_dir):
     return {"articles": n, "scores": scores,
             "topic_hit_rate": round(topic_hits / n, 4) if n else 0.0,
             "topic_hits": topic_hits, "per_article": articles,
+            "topic_scores": {"exact": prf(*t_exact), "hierarchical": prf(*t_hier)},
+            "topics_per_article": round(n_topics / n, 3) if n else 0.0,
             "problems": problems + [f"mention span does not match its text: {b}" for b in bad_spans],
             "nutgraf_errors": errors}
 
@@ -475,6 +516,11 @@ def print_corpus(res, verbose=True):
         print(fmt_row(t, res["scores"][t]))
     print(f"corpus topic hit rate: {res['topic_hit_rate']:.3f}"
           f" ({res['topic_hits']}/{res['articles']})")
+    print("corpus topic scores (micro over articles; all tagged topics, parents included):")
+    print(fmt_row("exact", res["topic_scores"]["exact"]))
+    print(fmt_row("hierarchical", res["topic_scores"]["hierarchical"])
+          + "  [right if an expected topic, or its ancestor or descendant]")
+    print(f"corpus topics per article: {res['topics_per_article']:.2f}")
 
 
 def print_wikigold(res):

@@ -12,7 +12,8 @@ $eval_py >"$TMP/out" 2>"$TMP/err"
 expect_status 0 $? "eval.py --corpus-only"
 [ -s "$TMP/err" ] && fail "eval.py wrote to stderr: $(head -n 3 "$TMP/err")"
 for want in "== corpus: " "corpus entity scores" "  person " "  organization " \
-            "  place " "  overall " "corpus topic hit rate: "; do
+            "  place " "  overall " "corpus topic hit rate: " "corpus topic scores" \
+            "  exact " "  hierarchical " "corpus topics per article: "; do
   expect_grep "$TMP/out" "$want" "summary line"
 done
 expect_count "$TMP/out" "PROBLEM: " 0 "no missing .expect.yaml, unknown qcode or bad span"
@@ -30,6 +31,10 @@ for t in ("person", "organization", "place", "overall"):
     s = res["scores"][t]
     assert 0 <= s["precision"] <= 1 and 0 <= s["recall"] <= 1, (t, s)
 assert not any(a["error"] for a in res["per_article"]), "nutgraf failed on an article"
+for v in ("exact", "hierarchical"):
+    s = res["topic_scores"][v]
+    assert 0 <= s["precision"] <= 1 and 0 <= s["recall"] <= 1, (v, s)
+assert 0 < res["topics_per_article"] <= 6, res["topics_per_article"]
 PY
 
 # Every expect file parses, with 1-3 known qcodes and some entities; the
@@ -67,6 +72,17 @@ for i, text in enumerate(("entities:\n  people: [A]\ntopics: [medtop:01000000]\n
         print(f"FAIL: accepted a malformed file: {text!r}"); bad += 1
     except ev.ExpectError:
         pass
+# Topic counts: exact qcodes, and hierarchical (ancestor or descendant counts).
+# crime (20000082) > robbery and theft (20000104); politics (11000000) is unrelated.
+par = {}
+ev.load_qcodes(par)
+ex, hi = ev.topic_counts(["medtop:20000082", "medtop:11000000"],
+                         ["medtop:20000104", "medtop:20000043"], par)
+if ex != (0, 2, 2) or hi != (1, 1, 1):
+    print(f"FAIL: topic_counts gave {ex} {hi}"); bad += 1
+ex, hi = ev.topic_counts(["medtop:20000104", "medtop:20000082"], ["medtop:20000104"], par)
+if ex != (1, 1, 0) or hi != (2, 0, 0):
+    print(f"FAIL: topic_counts gave {ex} {hi}"); bad += 1
 if not (ev.norm("The U.S.") == ev.norm("us") and ev.norm("Fei-Fei Li") == ev.norm("fei fei li")):
     print("FAIL: norm() does not ignore 'the', periods and hyphens"); bad += 1
 sys.exit(1 if bad else 0)
