@@ -25,7 +25,8 @@ local terms = nutgraf.gazetteer(entries, { fold = true })
 local MAX_TOPICS = 3      -- leaf topics; each comes with its parents
 local MAX_TAGGED = 6      -- topics in all, parents included
 local THRESHOLD = 1.2
-local RELATIVE = 0.4      -- a topic must have this share of the best score
+local WEAK = 0.5          -- a term weighing less is weak: alone it tags nothing
+local RELATIVE = 0.6      -- a topic's own evidence must be this share of the best
 
 local function ancestor_of(p, q)
   q = parent[q]
@@ -63,15 +64,42 @@ return {
       lead_end = b.j
     end
     local title_end = (blocks[1] and blocks[1].kind == "title") and blocks[1].j or 0
+    -- Spans of entity mentions, sorted: a term inside a longer name ("University"
+    -- in "University of Montreal", "Airlines" in "Japan Airlines") is an
+    -- affiliation more than a subject and counts a quarter; a term that is
+    -- the whole name ("Supreme Court", "Federal Reserve") counts in full.
+    local spans = {}
+    for _, e in ipairs(a:entities()) do
+      for _, mm in ipairs(e.mentions) do
+        if mm.i then spans[#spans + 1] = mm end
+      end
+    end
+    table.sort(spans, function(x, y) return x.i < y.i end)
+    local sp = 1
     local score, hits = {}, {}
+    local strong, weak_terms = {}, {}   -- topic -> true / {term = true}
+    local contrib = {}                  -- topic -> weights of its mentions
     for _, m in ipairs(terms:scan(a)) do
       local boost = (m.i <= title_end and 2) or (m.i <= lead_end and 1.5) or 1
+      while spans[sp] and spans[sp].j < m.i do sp = sp + 1 end
+      local k = sp
+      while spans[k] and spans[k].i <= m.i do
+        local e = spans[k]
+        if e.j >= m.j and (e.i < m.i or e.j > m.j) then boost = boost * 0.25 break end
+        k = k + 1
+      end
       for _, s in ipairs(senses[m.name]) do
         local q = s[1]
-        -- Repeats count less: the 1st mention full, the 2nd half, later ones a quarter.
+        if s[2] >= WEAK then
+          strong[q] = true
+        elseif not strong[q] then
+          weak_terms[q] = weak_terms[q] or {}
+          weak_terms[q][m.name] = true
+        end
         hits[q] = (hits[q] or 0) + 1
-        local w = s[2] * boost * (hits[q] == 1 and 1 or hits[q] == 2 and 0.5 or 0.25)
-        score[q] = (score[q] or 0) + w
+        local c = contrib[q]
+        if not c then c = {} contrib[q] = c end
+        c[#c + 1] = s[2] * boost
       end
     end
     -- "to cut 1,100 jobs", "will shed about 300 positions": numbers break
@@ -82,9 +110,20 @@ return {
         if job_nouns[noun] and (cut_verbs[verb:lower()] or cut_verbs[mid]) then
           local boost = (pos <= title_end and 2) or (pos <= lead_end and 1.5) or 1
           hits[LAYOFFS] = (hits[LAYOFFS] or 0) + 1
-          score[LAYOFFS] = (score[LAYOFFS] or 0) + boost * (hits[LAYOFFS] == 1 and 1 or 0.5)
+          strong[LAYOFFS] = true
+          local c = contrib[LAYOFFS]
+          if not c then c = {} contrib[LAYOFFS] = c end
+          c[#c + 1] = boost
         end
       end
+    end
+    -- Repeats count less: the strongest mention in full, the next half,
+    -- the rest a quarter (so a title mention is never the discounted one).
+    for q, c in pairs(contrib) do
+      table.sort(c, function(x, y) return x > y end)
+      local sum = 0
+      for k, w in ipairs(c) do sum = sum + w * (k == 1 and 1 or k == 2 and 0.5 or 0.25) end
+      score[q] = sum
     end
     local sport_orgs = 0
     for _, e in ipairs(a:entities()) do
@@ -93,11 +132,21 @@ return {
         if kind == "sports" then
           sport_orgs = sport_orgs + 1
           score[SPORT] = (score[SPORT] or 0) + 0.5
+          strong[SPORT] = true
         end
       end
     end
     -- A child topic's evidence also supports its ancestors (half per level),
     -- so a story about "war" and "air strikes" ranks the conflict branch first.
+    -- Weak terms ("court", "policy", "rally") need company: a topic with
+    -- only weak terms needs two different ones, or one said three times.
+    for q in pairs(score) do
+      if not strong[q] then
+        local n = 0
+        for _ in pairs(weak_terms[q]) do n = n + 1 end
+        if n < 2 and hits[q] < 3 then score[q] = nil end
+      end
+    end
     local total = {}
     for q, s in pairs(score) do
       total[q] = (total[q] or 0) + s
@@ -116,11 +165,16 @@ return {
       if x.s ~= y.s then return x.s > y.s end
       return x.q < y.q
     end)
-    local best = ranked[1] and ranked[1].s or 0
+    -- The share is of the best topic's own evidence: a parent's total,
+    -- swollen by its children, does not push other branches out.
+    local best = 0
+    for _, r in ipairs(ranked) do
+      if score[r.q] > best then best = score[r.q] end
+    end
     local chosen = {}
     for _, r in ipairs(ranked) do
       -- (past MAX_TOPICS a topic can still replace a chosen ancestor)
-      if r.s >= THRESHOLD and r.s >= best * RELATIVE and label[r.q] then
+      if r.s >= THRESHOLD and score[r.q] >= best * RELATIVE and label[r.q] then
         local related = false
         for ci, c in ipairs(chosen) do
           if ancestor_of(r.q, c.q) then
