@@ -190,24 +190,32 @@ return {
       end
     end
     -- Each leaf with its parent, strongest first; a leaf that would take the
-    -- article past MAX_TAGGED topics is left out.
+    -- article past MAX_TAGGED topics is left out. Then, if there is room, the
+    -- strongest leaf's grandparent (a third leaf comes before it).
     local tagged, n_tagged = {}, 0
+    local function tag(t, conf)
+      tagged[t] = true
+      n_tagged = n_tagged + 1
+      a:tag_topic { id = t, label = label[t], score = conf }
+    end
     for _, r in ipairs(chosen) do
-      -- the strongest leaf brings its parent and grandparent, the others their parent
       local new, q = {}, r.q
-      while q and not tagged[q] and #new < (n_tagged == 0 and 3 or 2) do
+      while q and not tagged[q] and #new < 2 do
         new[#new + 1] = q
         q = parent[q]
       end
-      if n_tagged + #new <= MAX_TAGGED or n_tagged == 0 then
+      if n_tagged + #new <= MAX_TAGGED then
         local conf = 1 - math.exp(-r.s / 3)
         for _, t in ipairs(new) do
-          tagged[t] = true
-          n_tagged = n_tagged + 1
-          a:tag_topic { id = t, label = label[t], score = conf }
+          tag(t, conf)
           conf = conf * 0.9
         end
       end
+    end
+    local top = chosen[1]
+    local gp = top and parent[top.q] and parent[parent[top.q]]
+    if gp and not tagged[gp] and n_tagged < MAX_TAGGED then
+      tag(gp, (1 - math.exp(-top.s / 3)) * 0.81)
     end
   end,
 }
