@@ -50,6 +50,27 @@ end
 local job_nouns = { jobs = true, positions = true, workers = true, roles = true, employees = true }
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
+-- What an organization's name says it is: a court, a ministry, a police
+-- force, a party, a legislature, an army. Each such organization adds a
+-- little evidence for the topic (patterns on the lower-cased name), as
+-- much as a weak term: with another term it can tag the topic.
+local KINDS = {
+  { "supreme court", "medtop:20001287" }, { "high court", "medtop:20001287" },
+  { "constitutional court", "medtop:20001287" },
+  { "%f[%a]court%f[%A]", "medtop:20000107" }, { "%f[%a]tribunal%f[%A]", "medtop:20000107" },
+  { "^ministry of ", "medtop:20000593" }, { " ministry$", "medtop:20000593" },
+  { "^department of ", "medtop:20000593" }, { "^secretariat of ", "medtop:20000593" },
+  { "police", "medtop:20000133" }, { "sheriff", "medtop:20000133" }, { "constabulary", "medtop:20000133" },
+  { " party$", "medtop:20000651" },
+  { "parliament", "medtop:20000615" }, { "%f[%a]senate%f[%A]", "medtop:20000615" },
+  { "%f[%a]congress$", "medtop:20000615" }, { "national assembly", "medtop:20000615" },
+  { "central bank", "medtop:20000350" }, { "reserve bank", "medtop:20000350" },
+  { "%f[%a]army$", "medtop:20000599" }, { "%f[%a]navy$", "medtop:20000599" },
+  { "air force", "medtop:20000599" }, { "armed forces", "medtop:20000599" },
+  { "school district", "medtop:20000400" }, { "board of education", "medtop:20000400" },
+}
+local KIND_WEIGHT = 0.5   -- per organization, two at most per topic
+
 return {
   name = "topics",
   article = function(a)
@@ -69,7 +90,8 @@ return {
     -- affiliation more than a subject and counts a quarter; a term that is
     -- the whole name ("Supreme Court", "Federal Reserve") counts in full.
     local spans = {}
-    for _, e in ipairs(a:entities()) do
+    local ents = a:entities()
+    for _, e in ipairs(ents) do
       for _, mm in ipairs(e.mentions) do
         if mm.i then spans[#spans + 1] = mm end
       end
@@ -125,14 +147,35 @@ return {
       for k, w in ipairs(c) do sum = sum + w * (k == 1 and 1 or k == 2 and 0.5 or 0.25) end
       score[q] = sum
     end
-    local sport_orgs = 0
-    for _, e in ipairs(a:entities()) do
-      if e.type == "organization" and sport_orgs < 2 then
-        local _, _, kind = orgs:lookup(e.name)
-        if kind == "sports" then
-          sport_orgs = sport_orgs + 1
-          score[SPORT] = (score[SPORT] or 0) + 0.5
-          strong[SPORT] = true
+    local sport_orgs, kind_orgs = 0, {}
+    for _, e in ipairs(ents) do
+      if e.type == "organization" then
+        if sport_orgs < 2 then
+          local _, _, kind = orgs:lookup(e.name)
+          if kind == "sports" then
+            sport_orgs = sport_orgs + 1
+            score[SPORT] = (score[SPORT] or 0) + 0.5
+            strong[SPORT] = true
+          end
+        end
+        local name = e.name:lower()
+        for _, k in ipairs(KINDS) do
+          local q = k[2]
+          if name:find(k[1]) then
+            if (kind_orgs[q] or 0) < 2 then
+              kind_orgs[q] = (kind_orgs[q] or 0) + 1
+              local first = e.mentions[1] and e.mentions[1].i or math.huge
+              local boost = (first <= title_end and 2) or (first <= lead_end and 1.5) or 1
+              score[q] = (score[q] or 0) + KIND_WEIGHT * boost
+              -- counts as one weak term: a court's name alone tags nothing
+              if not strong[q] then
+                weak_terms[q] = weak_terms[q] or {}
+                weak_terms[q]["@" .. name] = true
+              end
+              hits[q] = (hits[q] or 0) + 1
+            end
+            break
+          end
         end
       end
     end
