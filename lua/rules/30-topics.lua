@@ -199,10 +199,32 @@ return {
         p, f = parent[p], f * 0.5
       end
     end
+    -- Per parent: how many children have terms of their own, and the best
+    -- total of any topic below it.
+    local kids, below = {}, {}
+    for q in pairs(score) do
+      if parent[q] then kids[parent[q]] = (kids[parent[q]] or 0) + 1 end
+    end
+    for q, s in pairs(total) do
+      local p = parent[q]
+      while p do
+        if s > (below[p] or 0) then below[p] = s end
+        p = parent[p]
+      end
+    end
     local ranked = {}
     for q, s in pairs(total) do
-      -- only topics with terms of their own are candidates
-      if score[q] then ranked[#ranked + 1] = { q = q, s = s } end
+      -- candidates: topics with terms of their own, and parents whose
+      -- evidence is spread over three children or more with no strong
+      -- topic anywhere below (then no one child says what the story is
+      -- about: "sport" for a round-up of several sports)
+      if score[q] then
+        ranked[#ranked + 1] = { q = q, s = s }
+      elseif (kids[q] or 0) >= 3 and below[q] < 2 * THRESHOLD then
+        -- ranked at half its evidence: a broad topic wins only when it is
+        -- clearly what the children have in common
+        ranked[#ranked + 1] = { q = q, s = s * 0.5 }
+      end
     end
     table.sort(ranked, function(x, y)
       if x.s ~= y.s then return x.s > y.s end
@@ -212,19 +234,20 @@ return {
     -- swollen by its children, does not push other branches out.
     local best = 0
     for _, r in ipairs(ranked) do
-      if score[r.q] > best then best = score[r.q] end
+      if (score[r.q] or 0) > best then best = score[r.q] end
     end
     local chosen = {}
     for _, r in ipairs(ranked) do
       -- (past MAX_TOPICS a topic can still replace a chosen ancestor)
-      if r.s >= THRESHOLD and score[r.q] >= best * RELATIVE and label[r.q] then
+      if r.s >= THRESHOLD and (score[r.q] or r.s) >= best * RELATIVE and label[r.q] then
         local related = false
         for ci, c in ipairs(chosen) do
           if ancestor_of(r.q, c.q) then
             related = true
           elseif ancestor_of(c.q, r.q) then
             -- more specific than a chosen topic with enough evidence: replace it
-            if r.s >= c.s * 0.3 then chosen[ci] = r end
+            -- (not a parent chosen because its evidence is spread)
+            if r.s >= c.s * 0.3 and score[c.q] then chosen[ci] = r end
             related = true
           end
           if related then break end
