@@ -1,11 +1,15 @@
 #!/bin/sh
-# The default rules on two short articles written for this test: companies
+# The default rules on short articles written for this test: companies
 # named only by the cues around them, teams in a sports report, a country's
-# ministry, and topics (a few, each leaf with its parent).
+# ministry, and topics (a few, each leaf with its parent): a museum heist is
+# filed under theft, a hurricane that grounds flights is not air transport
+# nor (for a researcher's affiliation) university, a party revolt over
+# welfare cuts is not an armed rebellion, a round-up of several sports is
+# filed under their common parent.
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
-"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d"/topics-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -28,6 +32,20 @@ unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
     "sports.md": [],
 }
+want_topics = {
+    "topics-heist.md": (["medtop:20000104", "medtop:20000082"], []),
+    "topics-storm.md": (["medtop:20001280"], ["medtop:20000338", "medtop:20000405"]),
+    "topics-welfare.md": (["medtop:20000630"], ["medtop:20000067", "medtop:16000000"]),
+    "topics-roundup.md": (["medtop:20000822", "medtop:15000000"],
+                          ["medtop:20000892", "medtop:20000940", "medtop:20001071", "medtop:20001085"]),
+}
+for name, (yes, no) in want_topics.items():
+    got = {t["id"] for t in recs[name]["topics"]}
+    problems += [f"{name}: missing topic {q}" for q in yes if q not in got]
+    problems += [f"{name}: unexpected topic {q}" for q in no if q in got]
+for name in want_topics:
+    want.setdefault(name, [])
+    unwanted.setdefault(name, [])
 for name, pairs in want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
     for p in pairs:
