@@ -1,6 +1,9 @@
 -- Topics: IPTC Media Topics from a lexicon of news terms. Each term found
--- adds its weight to its topic (more in the title and the lead); the few
--- strongest topics (three at most) are tagged, each with its parent.
+-- adds its weight to its topic (more in the title and the lead, less inside
+-- a longer name, less when repeated); weak terms need company; names of
+-- courts, ministries, parties... add evidence. The strongest topics (two
+-- leaves at most, or a parent when evidence is spread over its children)
+-- are tagged, each with its parent, and the best one's grandparent if room.
 local lexicon = nutgraf.read_tsv("../data/topic-lexicon.tsv")
 local topics = nutgraf.read_tsv("../data/iptc-topics.tsv")
 
@@ -22,7 +25,7 @@ for _, row in ipairs(lexicon) do
 end
 local terms = nutgraf.gazetteer(entries, { fold = true })
 
-local MAX_TOPICS = 3      -- leaf topics; each comes with its parents
+local MAX_TOPICS = 2      -- leaf topics; each comes with its parent
 local MAX_TAGGED = 6      -- topics in all, parents included
 local THRESHOLD = 1.2
 local WEAK = 0.5          -- a term weighing less is weak: alone it tags nothing
