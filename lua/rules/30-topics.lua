@@ -104,6 +104,7 @@ return {
     local score, hits = {}, {}
     local strong, weak_terms = {}, {}   -- topic -> true / {term = true}
     local contrib = {}                  -- topic -> weights of its mentions
+    local first_at = {}                 -- topic -> offset of its first term
     for _, m in ipairs(terms:scan(a)) do
       local boost = (m.i <= title_end and 2) or (m.i <= lead_end and 1.5) or 1
       while spans[sp] and spans[sp].j < m.i do sp = sp + 1 end
@@ -122,6 +123,7 @@ return {
           weak_terms[q][m.name] = true
         end
         hits[q] = (hits[q] or 0) + 1
+        if not first_at[q] then first_at[q] = m.i end
         local c = contrib[q]
         if not c then c = {} contrib[q] = c end
         c[#c + 1] = s[2] * boost
@@ -202,14 +204,19 @@ return {
         p, f = parent[p], f * 0.5
       end
     end
-    -- Per parent: how many children have terms of their own, and the best
-    -- total of any topic below it.
-    local kids, below = {}, {}
+    -- Per parent: how many children have terms of their own, the sum and
+    -- the best of its children's totals, and the best total of any topic
+    -- below it.
+    local kids, kid_sum, kid_best, below = {}, {}, {}, {}
     for q in pairs(score) do
       if parent[q] then kids[parent[q]] = (kids[parent[q]] or 0) + 1 end
     end
     for q, s in pairs(total) do
       local p = parent[q]
+      if p then
+        kid_sum[p] = (kid_sum[p] or 0) + s
+        if s > (kid_best[p] or 0) then kid_best[p] = s end
+      end
       while p do
         if s > (below[p] or 0) then below[p] = s end
         p = parent[p]
@@ -218,19 +225,21 @@ return {
     local ranked = {}
     for q, s in pairs(total) do
       -- candidates: topics with terms of their own, and parents whose
-      -- evidence is spread over three children or more with no strong
-      -- topic anywhere below (then no one child says what the story is
-      -- about: "sport" for a round-up of several sports)
-      if score[q] then
+      -- evidence is spread evenly over three children or more (none with
+      -- 40% of it) with no strong topic anywhere below: then no one child
+      -- says what the story is about ("sport" for a round-up of sports)
+      if score[q] or ((kids[q] or 0) >= 3 and below[q] < 2 * THRESHOLD
+                      and kid_best[q] < 0.4 * kid_sum[q]) then
         ranked[#ranked + 1] = { q = q, s = s }
-      elseif (kids[q] or 0) >= 3 and below[q] < 2 * THRESHOLD then
-        -- ranked at half its evidence: a broad topic wins only when it is
-        -- clearly what the children have in common
-        ranked[#ranked + 1] = { q = q, s = s * 0.5 }
       end
     end
+    -- ties: the topic with more mentions, then the one that comes first
     table.sort(ranked, function(x, y)
       if x.s ~= y.s then return x.s > y.s end
+      local hx, hy = hits[x.q] or 0, hits[y.q] or 0
+      if hx ~= hy then return hx > hy end
+      local fx, fy = first_at[x.q] or math.huge, first_at[y.q] or math.huge
+      if fx ~= fy then return fx < fy end
       return x.q < y.q
     end)
     -- The share is of the best topic's own evidence: a parent's total,
