@@ -1497,10 +1497,18 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   if (cache) {
     ng_error ce;
     ng_error_clear(&ce);
-    if (apply_ops(cache, &ops, &es, recs, rows, rkey, racy_from, &ce) < 0) {
+    if (apply_ops(cache, &ops, &es, recs, rows, rkey, racy_from, &ce) < 0 &&
+        !ng_cache_damaged(cache)) {
       char msg[2300];
       snprintf(msg, sizeof msg, "%s; the cache was not updated", ce.message);
       warn(diag, ud, ce.file, msg);
+    }
+    /* A damaged page met on the way (reading a managed record, writing):
+     * the file cannot be trusted, the next build starts afresh. */
+    if (ng_cache_damaged(cache)) {
+      if (!ce.message[0])
+        ng_error_set(&ce, NG_ERR_IO, NULL, 0, 0, "build cache is damaged");
+      cache_failed(&cache, diag, ud, &ce);
     }
   }
   result = rep.errors ? 1 : 0;

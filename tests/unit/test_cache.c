@@ -231,6 +231,14 @@ Test(cache, garbage_file_is_rebuilt) {
 
 Test(cache, truncated_file_is_rebuilt) { damaged("truncate -s 6000 '%s'; : '%s'", "truncated"); }
 
+Test(cache, zeroed_pages_are_found_without_a_whole_file_probe) {
+  /* Every page after the first two zeroed, the size kept: the header still
+   * reads, so only the pages read on the way can tell. */
+  damaged("python3 -c 'import sys; f=open(sys.argv[1],\"r+b\"); n=f.seek(0,2); f.seek(8192); "
+          "f.write(bytes(n-8192))' '%s'; : '%s'",
+          "zeroed pages");
+}
+
 Test(cache, foreign_database_is_rebuilt) {
   damaged("rm -f '%s'; python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
           "c.execute(\"CREATE TABLE notes(x)\"); c.commit()' '%s'",
