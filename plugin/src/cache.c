@@ -111,8 +111,11 @@ static int try_open(ng_cache *c, char *why, size_t wsize) {
   why[0] = 0;
   struct stat st;
   int existed = stat(c->path, &st) == 0 && st.st_size > 0;
-  if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-      SQLITE_OK) {
+  /* NOMUTEX: one thread at a time uses a connection (it is handed from the
+   * cache thread to the main one), so no lock around every call. */
+  if (sqlite3_open_v2(c->path, &c->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
     snprintf(why, wsize, "cannot be opened: %s", c->db ? sqlite3_errmsg(c->db) : "out of memory");
     return existed ? 1 : -1;
   }

@@ -1053,7 +1053,8 @@ static int build_index(ng_related *r) {
   }
   for (uint32_t d = 0; d < N; d++)
     order[d] = d;
-  qsort_r(order, N, sizeof *order, prank_cmp, r);
+  if (!r->sorted) /* else ids are path ranks already */
+    qsort_r(order, N, sizeof *order, prank_cmp, r);
   for (uint32_t i = 0; i < N; i++)
     r->prank[order[i]] = i;
   free(order);
@@ -1229,7 +1230,11 @@ int ng_related_affected(const ng_related *old, const ng_related *r, const double
     goto done;
   }
   for (uint32_t d = 0; d < N; d++) {
-    uint32_t o = ng_related_find(old, r->docs[d].path);
+    /* A fork keeps the ids (and shares the path strings) of its site. */
+    uint32_t o =
+        old->docs[d].path == r->docs[d].path || same_str(old->docs[d].path, r->docs[d].path)
+            ? d
+            : ng_related_find(old, r->docs[d].path);
     if (o == NG_RELATED_NONE) {
       rc = 1;
       goto done;
