@@ -1387,7 +1387,14 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   /* Related stories must be computed again when the set of tagged articles
    * or any of their inputs changed, or when an output is not as written. */
   int need_related = 0;
-  check_outputs(&cfg, &es, recs, in_place, jobs);
+  /* With an article tagged now, related stories are needed whatever the
+   * outputs are: their stats are then checked while the index is fed
+   * (below), where the feeder leaves a core idle; else first. */
+  int ostat_later = 0;
+  for (size_t i = 0; i < es.n && !ostat_later; i++)
+    ostat_later = recs[i].fresh;
+  if (!ostat_later)
+    check_outputs(&cfg, &es, recs, in_place, jobs);
   for (size_t i = 0; i < es.n; i++) {
     record *rec = &recs[i];
     const ng_cache_row *row = rec->row;
@@ -1420,6 +1427,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       ng_error ce;
       ng_error_clear(&ce);
       int rc = ng_cache_each_related(cache, rkey, take_blob, &bl, &ce);
+      if (ostat_later) { /* the stats only read what the load does not touch */
+        check_outputs(&cfg, &es, recs, in_place, jobs);
+        ostat_later = 0;
+      }
       if (bl.feed)
         fed = feeder_finish(&fd, rc < 0);
       free(bl.terms);
@@ -1432,6 +1443,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
             recs[i].rel = NULL;
           }
       }
+    }
+    if (ostat_later) {
+      check_outputs(&cfg, &es, recs, in_place, jobs);
+      ostat_later = 0;
     }
     for (size_t i = 0; i < es.n; i++)
       if (recs[i].state == ST_HIT && !recs[i].rel) {
