@@ -638,16 +638,17 @@ static void *prep_thread(void *arg) {
   return NULL;
 }
 
-/* Related stories over every tagged article; NULL when there is nothing
- * to link (or on error, reported). With incr, the last build's state is
+/* Related stories over every tagged article (fed: already fed by
+ * feed_thread, or NULL; taken); NULL when there is nothing to link (or on
+ * error, reported). With incr, the last build's state is
  * indexed too (on a second thread) and only the articles whose links can
  * differ from it are ranked; the others get rec->keep (their outputs stay
  * as they are). */
-static ng_related *relate(const ng_config *cfg, const entries *es, record *recs, int incr, int jobs,
-                          ng_diag_fn diag, void *ud, size_t *ranked) {
+static ng_related *relate(const ng_config *cfg, const entries *es, record *recs, ng_related *fed,
+                          int incr, int jobs, ng_diag_fn diag, void *ud, size_t *ranked) {
   ng_error e;
   ng_error_clear(&e);
-  ng_related *r = feed_site(cfg, es, recs, &e), *old = NULL;
+  ng_related *r = fed ? fed : feed_site(cfg, es, recs, &e), *old = NULL;
   unsigned char *want = NULL;
   double *bars = NULL;
   *ranked = 0;
@@ -895,6 +896,99 @@ static uint64_t out_key_of(uint64_t hash, uint64_t rkey, uint64_t lhash, int in_
   return XXH3_64bits(v, sizeof v);
 }
 
+/* The site's related index fed on a second thread while the cache's
+ * records load: records before `ready` are settled (their blobs taken or
+ * not), so the feeder follows the loader at a distance. The result is only
+ * used when every tagged record had its inputs at the end of the load;
+ * otherwise relate feeds the site itself. */
+typedef struct feeder {
+  const ng_config *cfg;
+  const entries *es;
+  const record *recs;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  size_t ready, told; /* settled records; the last count signalled */
+  int stop;           /* the load failed: give up */
+  ng_related *r;      /* the fed site; NULL when given up or failed */
+  pthread_t th;
+  int started;
+} feeder;
+
+static void *feed_thread(void *arg) {
+  feeder *f = arg;
+  ng_related_opts o;
+  related_opts_of(f->cfg, &o);
+  ng_error e;
+  ng_term *terms = NULL;
+  size_t tcap = 0, avail = 0;
+  ng_related *r = ng_related_new(&o, &e);
+  int whole = r != NULL;
+  for (size_t i = 0; whole && i < f->es->n; i++) {
+    if (i >= avail) {
+      pthread_mutex_lock(&f->mu);
+      while (f->ready <= i && !f->stop)
+        pthread_cond_wait(&f->cv, &f->mu);
+      avail = f->stop ? 0 : f->ready;
+      pthread_mutex_unlock(&f->mu);
+      if (!avail)
+        whole = 0;
+    }
+    const record *rec = &f->recs[i];
+    if (whole && rec->ok &&
+        (!rec->rel || feed_related(r, NG_RELATED_NONE, f->es->v[i].rel, rec->rel, rec->rlen, &terms,
+                                   &tcap, &e) < 0))
+      whole = 0; /* it is tagged again (or fails now): relate feeds the site */
+  }
+  if (whole) {
+    f->r = r;
+    r = NULL;
+  }
+  ng_related_free(r);
+  free(terms);
+  return NULL;
+}
+
+static void feeder_publish(feeder *f, size_t ready, int last) {
+  if (!f || !f->started || (!last && ready < f->told + 1024))
+    return;
+  pthread_mutex_lock(&f->mu);
+  f->ready = ready;
+  f->told = ready;
+  pthread_cond_signal(&f->cv);
+  pthread_mutex_unlock(&f->mu);
+}
+
+static void feeder_start(feeder *f, const ng_config *cfg, const entries *es, const record *recs) {
+  memset(f, 0, sizeof *f);
+  f->cfg = cfg;
+  f->es = es;
+  f->recs = recs;
+  pthread_mutex_init(&f->mu, NULL);
+  pthread_cond_init(&f->cv, NULL);
+  f->started = pthread_create(&f->th, NULL, feed_thread, f) == 0;
+}
+
+/* End the feeder (failed: the load failed) and take what it fed, or NULL. */
+static ng_related *feeder_finish(feeder *f, int failed) {
+  if (f->started) {
+    pthread_mutex_lock(&f->mu);
+    f->ready = f->es->n;
+    f->stop = failed;
+    pthread_cond_signal(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    pthread_join(f->th, NULL);
+  }
+  pthread_mutex_destroy(&f->mu);
+  pthread_cond_destroy(&f->cv);
+  ng_related *r = f->r;
+  f->r = NULL;
+  if (failed || !f->started) {
+    ng_related_free(r);
+    r = NULL;
+  }
+  return r;
+}
+
 /* Take the cached related blobs of the records in ST_HIT. */
 typedef struct blob_load {
   const entries *es;
@@ -902,12 +996,14 @@ typedef struct blob_load {
   size_t k;
   ng_term *terms;
   size_t tcap;
+  feeder *feed; /* told how far the records are settled, or NULL */
 } blob_load;
 
 static int take_blob(const char *path, uint64_t hash, const void *blob, size_t len, void *ud) {
   blob_load *bl = ud;
   while (bl->k < bl->es->n && strcmp(bl->es->v[bl->k].rel, path) < 0)
     bl->k++;
+  feeder_publish(bl->feed, bl->k, 0);
   if (bl->k == bl->es->n || strcmp(bl->es->v[bl->k].rel, path) != 0)
     return 0;
   record *rec = &bl->recs[bl->k];
@@ -1236,6 +1332,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   int result = -1;
   record *recs = NULL;
   ng_related *related = NULL;
+  ng_related *fed = NULL; /* the site fed while the cache loaded (feed_thread) */
   unsigned char *seen = NULL;
   cache_ops ops = {0};
   progress prog = {0};
@@ -1287,11 +1384,17 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   }
 
   tag_all(&cfg, &es, recs, eng, tg, jobs, &prog);
-
   /* Related stories must be computed again when the set of tagged articles
    * or any of their inputs changed, or when an output is not as written. */
   int need_related = 0;
-  check_outputs(&cfg, &es, recs, in_place, jobs);
+  /* With an article tagged now, related stories are needed whatever the
+   * outputs are: their stats are then checked while the index is fed
+   * (below), where the feeder leaves a core idle; else first. */
+  int ostat_later = 0;
+  for (size_t i = 0; i < es.n && !ostat_later; i++)
+    ostat_later = recs[i].fresh;
+  if (!ostat_later)
+    check_outputs(&cfg, &es, recs, in_place, jobs);
   for (size_t i = 0; i < es.n; i++) {
     record *rec = &recs[i];
     const ng_cache_row *row = rec->row;
@@ -1315,10 +1418,21 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     for (size_t i = 0; i < es.n && !missing; i++)
       missing = recs[i].state == ST_HIT;
     if (missing && cache) {
-      blob_load bl = {&es, recs, 0, NULL, 0};
+      feeder fd;
+      blob_load bl = {&es, recs, 0, NULL, 0, NULL};
+      if (jobs > 1) {
+        feeder_start(&fd, &cfg, &es, recs);
+        bl.feed = &fd;
+      }
       ng_error ce;
       ng_error_clear(&ce);
       int rc = ng_cache_each_related(cache, rkey, take_blob, &bl, &ce);
+      if (ostat_later) { /* the stats only read what the load does not touch */
+        check_outputs(&cfg, &es, recs, in_place, jobs);
+        ostat_later = 0;
+      }
+      if (bl.feed)
+        fed = feeder_finish(&fd, rc < 0);
       free(bl.terms);
       if (rc < 0) { /* nothing it gave can be trusted now */
         cache_failed(&cache, diag, ud, &ce);
@@ -1330,14 +1444,21 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
           }
       }
     }
+    if (ostat_later) {
+      check_outputs(&cfg, &es, recs, in_place, jobs);
+      ostat_later = 0;
+    }
     for (size_t i = 0; i < es.n; i++)
       if (recs[i].state == ST_HIT && !recs[i].rel) {
         recs[i].state = ST_TAG;
         recs[i].ok = 0;
         missing = 2;
       }
-    if (missing == 2)
+    if (missing == 2) {
+      ng_related_free(fed); /* it lacks the articles tagged now */
+      fed = NULL;
       tag_all(&cfg, &es, recs, eng, tg, jobs, &prog);
+    }
   }
 
   for (size_t i = 0; i < es.n; i++) {
@@ -1371,8 +1492,10 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   for (size_t k = 0; k < nrows && incr; k++)
     incr = seen[k] || rows[k].kind != 1 || rows[k].rkey != rkey;
   size_t ranked = 0;
-  if (need_related && rep.tagged)
-    related = relate(&cfg, &es, recs, incr, jobs, diag, ud, &ranked);
+  if (need_related && rep.tagged) {
+    related = relate(&cfg, &es, recs, fed, incr, jobs, diag, ud, &ranked);
+    fed = NULL;
+  }
   rep.related = ranked;
 
   /* Temp files of a build that was killed before its renames. */
@@ -1497,10 +1620,18 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   if (cache) {
     ng_error ce;
     ng_error_clear(&ce);
-    if (apply_ops(cache, &ops, &es, recs, rows, rkey, racy_from, &ce) < 0) {
+    if (apply_ops(cache, &ops, &es, recs, rows, rkey, racy_from, &ce) < 0 &&
+        !ng_cache_damaged(cache)) {
       char msg[2300];
       snprintf(msg, sizeof msg, "%s; the cache was not updated", ce.message);
       warn(diag, ud, ce.file, msg);
+    }
+    /* A damaged page met on the way (reading a managed record, writing):
+     * the file cannot be trusted, the next build starts afresh. */
+    if (ng_cache_damaged(cache)) {
+      if (!ce.message[0])
+        ng_error_set(&ce, NG_ERR_IO, NULL, 0, 0, "build cache is damaged");
+      cache_failed(&cache, diag, ud, &ce);
     }
   }
   result = rep.errors ? 1 : 0;
@@ -1508,6 +1639,7 @@ out:
   if (recs)
     for (size_t i = 0; i < es.n; i++)
       record_clear(&recs[i]);
+  ng_related_free(fed);
   ng_related_free(related);
   free(recs);
   for (size_t i = 0; i < es.n; i++)

@@ -11,8 +11,8 @@
  * covering index, so reading every row's stat never touches the blobs.
  *
  * Nothing read from the file is trusted: a file that is not a database, is
- * truncated or corrupt (PRAGMA quick_check, any SQLITE_CORRUPT/NOTADB on
- * the way, a checksum mismatch), lacks our meta row (foreign) or has another
+ * truncated or corrupt (any SQLITE_CORRUPT/NOTADB on the way: SQLite checks
+ * every page it reads; a checksum mismatch), lacks our meta row (foreign) or has another
  * format version (newer or older) is reported as a one-line warning and
  * replaced by an empty cache. Two processes may build one site at once:
  * WAL mode, a busy timeout, and all writes of a build in one transaction. */
@@ -51,6 +51,12 @@ void ng_cache_close(ng_cache *c);
 /* Throw the contents away (for a cache found damaged while reading):
  * delete the file and start an empty one. Returns 0 or -1 (*err). */
 int ng_cache_reset(ng_cache *c, ng_error *err);
+
+/* Did a read or write since the last open or reset meet a damaged page
+ * (SQLITE_CORRUPT, SQLITE_NOTADB)? The file is then to be reset: there is
+ * no whole-file probe at open (it would read every page of a big cache on
+ * every build), so damage shows where a build reads or writes. */
+int ng_cache_damaged(const ng_cache *c);
 
 /* Every row, sorted by path (byte order). Caller frees with
  * ng_cache_rows_free. Returns 0, or -1 with *err (damage: reset). */

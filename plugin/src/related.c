@@ -58,6 +58,7 @@ typedef struct strent {
   uint64_t hash;
   const char *s; /* in the arena */
   uint32_t tag;
+  uint32_t len; /* of s (entries are only added with n < UINT32_MAX) */
 } strent;
 
 typedef struct strtab {
@@ -98,7 +99,7 @@ static uint32_t strtab_find(const strtab *t, uint32_t tag, const char *s, size_t
   uint32_t i = (uint32_t)h & (t->nslot - 1);
   for (; t->slot[i]; i = (i + 1) & (t->nslot - 1)) {
     const strent *e = &t->ent[t->slot[i] - 1];
-    if (e->hash == h && e->tag == tag && strncmp(e->s, s, n) == 0 && e->s[n] == '\0')
+    if (e->hash == h && e->len == n && e->tag == tag && memcmp(e->s, s, n) == 0)
       return t->slot[i] - 1;
   }
   *pos = i;
@@ -106,15 +107,14 @@ static uint32_t strtab_find(const strtab *t, uint32_t tag, const char *s, size_t
 }
 
 /* Find or add; returns the index (and *added) or UINT32_MAX on OOM. */
-static uint32_t strtab_intern(strtab *t, arena *a, uint32_t tag, const char *s, size_t n,
-                              int *added) {
-  uint64_t h = str_hash(tag, s, n);
+static uint32_t strtab_intern_h(strtab *t, arena *a, uint32_t tag, const char *s, size_t n,
+                                uint64_t h, int *added) {
   uint32_t pos;
   uint32_t i = strtab_find(t, tag, s, n, h, &pos);
   *added = 0;
   if (i != UINT32_MAX)
     return i;
-  if (t->n == UINT32_MAX - 1)
+  if (t->n == UINT32_MAX - 1 || n >= UINT32_MAX)
     return UINT32_MAX;
   if ((uint64_t)(t->n + 1) * 2 > t->nslot) {
     if (strtab_grow(t) < 0)
@@ -132,10 +132,33 @@ static uint32_t strtab_intern(strtab *t, arena *a, uint32_t tag, const char *s, 
   char *copy = arena_strndup(a, s, n);
   if (!copy)
     return UINT32_MAX;
-  t->ent[t->n] = (strent){h, copy, tag};
+  t->ent[t->n] = (strent){h, copy, tag, (uint32_t)n};
   t->slot[pos] = t->n + 1;
   *added = 1;
   return t->n++;
+}
+
+static uint32_t strtab_intern(strtab *t, arena *a, uint32_t tag, const char *s, size_t n,
+                              int *added) {
+  return strtab_intern_h(t, a, tag, s, n, str_hash(tag, s, n), added);
+}
+
+/* Start loading what a lookup of hash h will read: its slot (step 0), the
+ * entry there (1), the entry's string (2). A batch of lookups issues each
+ * step for all keys before the next, so their cache misses overlap. */
+static void strtab_prefetch(const strtab *t, uint64_t h, int step) {
+  if (!t->nslot)
+    return;
+  const uint32_t *slot = &t->slot[(uint32_t)h & (t->nslot - 1)];
+  if (step == 0) {
+    __builtin_prefetch(slot);
+  } else if (*slot) {
+    const strent *e = &t->ent[*slot - 1];
+    if (step == 1)
+      __builtin_prefetch(e);
+    else
+      __builtin_prefetch(e->s);
+  }
 }
 
 static void strtab_free(strtab *t) {
@@ -377,7 +400,7 @@ static int check_doc(ng_related *r, uint32_t d, ng_error *err) {
 /* Intern a feature; sets its label (the label of the doc with the smallest
  * path wins, so the choice does not depend on insertion order). */
 static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, const char *key,
-                            size_t klen, const char *label) {
+                            size_t klen, uint64_t h, const char *label) {
   if (r->feats.n >= r->fcap) { /* room first: nothing to undo on OOM */
     uint32_t nc = r->fcap ? r->fcap * 2 : 64;
     feat *fv = ng_realloc(r->fv, (size_t)nc * sizeof *fv);
@@ -387,7 +410,7 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
     r->fcap = nc;
   }
   int added;
-  uint32_t f = strtab_intern(&r->feats, &r->ar, (uint32_t)kind, key, klen, &added);
+  uint32_t f = strtab_intern_h(&r->feats, &r->ar, (uint32_t)kind, key, klen, h, &added);
   if (f == UINT32_MAX)
     return f;
   feat *ft = &r->fv[f];
@@ -449,7 +472,8 @@ int ng_related_add_feature(ng_related *r, uint32_t d, ng_feature_kind kind, cons
                  key ? key : "(null)", weight);
     return -1;
   }
-  uint32_t f = intern_feat(r, d, kind, key, strlen(key), label);
+  size_t kl = strlen(key);
+  uint32_t f = intern_feat(r, d, kind, key, kl, str_hash((uint32_t)kind, key, kl), label);
   if (f == UINT32_MAX || push_raw(&r->docs[d], f, (float)weight) < 0)
     return oom(err);
   return 0;
@@ -464,14 +488,34 @@ int ng_related_add_terms(ng_related *r, uint32_t d, const ng_term *terms, size_t
       return -1;
     }
   }
-  for (size_t i = 0; i < n; i++) {
-    const char *t = terms[i].term;
-    if (terms[i].tf < r->o.min_phrase_tf && strchr(t, ' '))
-      continue;
-    uint32_t f = intern_feat(r, d, NG_FEAT_TERM, t, strlen(t), NULL);
-    uint32_t tf = terms[i].tf > (1u << 24) ? (1u << 24) : terms[i].tf;
-    if (f == UINT32_MAX || push_raw(&r->docs[d], f, (float)tf) < 0)
-      return oom(err);
+  /* In batches: hash every key, prefetch, then intern (a doc's terms are
+   * mostly rare strings of a big table: the lookups wait on memory). */
+  enum { B = 64 };
+  uint64_t h[B];
+  size_t len[B];
+  for (size_t b = 0; b < n; b += B) {
+    size_t m = n - b < B ? n - b : B;
+    for (size_t i = 0; i < m; i++) {
+      const char *t = terms[b + i].term;
+      len[i] = SIZE_MAX;
+      if (terms[b + i].tf < r->o.min_phrase_tf && strchr(t, ' '))
+        continue;
+      len[i] = strlen(t);
+      h[i] = str_hash(NG_FEAT_TERM, t, len[i]);
+      strtab_prefetch(&r->feats, h[i], 0);
+    }
+    for (int step = 1; step <= 2; step++)
+      for (size_t i = 0; i < m; i++)
+        if (len[i] != SIZE_MAX)
+          strtab_prefetch(&r->feats, h[i], step);
+    for (size_t i = 0; i < m; i++) {
+      if (len[i] == SIZE_MAX)
+        continue;
+      uint32_t f = intern_feat(r, d, NG_FEAT_TERM, terms[b + i].term, len[i], h[i], NULL);
+      uint32_t tf = terms[b + i].tf > (1u << 24) ? (1u << 24) : terms[b + i].tf;
+      if (f == UINT32_MAX || push_raw(&r->docs[d], f, (float)tf) < 0)
+        return oom(err);
+    }
   }
   return 0;
 }
@@ -1053,7 +1097,8 @@ static int build_index(ng_related *r) {
   }
   for (uint32_t d = 0; d < N; d++)
     order[d] = d;
-  qsort_r(order, N, sizeof *order, prank_cmp, r);
+  if (!r->sorted) /* else ids are path ranks already */
+    qsort_r(order, N, sizeof *order, prank_cmp, r);
   for (uint32_t i = 0; i < N; i++)
     r->prank[order[i]] = i;
   free(order);
@@ -1229,7 +1274,11 @@ int ng_related_affected(const ng_related *old, const ng_related *r, const double
     goto done;
   }
   for (uint32_t d = 0; d < N; d++) {
-    uint32_t o = ng_related_find(old, r->docs[d].path);
+    /* A fork keeps the ids (and shares the path strings) of its site. */
+    uint32_t o =
+        old->docs[d].path == r->docs[d].path || same_str(old->docs[d].path, r->docs[d].path)
+            ? d
+            : ng_related_find(old, r->docs[d].path);
     if (o == NG_RELATED_NONE) {
       rc = 1;
       goto done;
