@@ -290,6 +290,52 @@ AUSTRALIA_STATES = {
 }
 UK_NATIONS = {"England": [], "Scotland": [], "Wales": [], "Northern Ireland": []}
 
+# First-level divisions and well-known regions of other countries, often
+# named in news without their country (kind=province). Names that are also
+# common given names, surnames or words ("Hesse", "Guerrero", "Java") are left
+# out; so are divisions named like their capital city (the city is listed).
+WORLD_DIVISIONS = [
+    # India
+    "Uttar Pradesh", "Maharashtra", "Bihar", "West Bengal", "Madhya Pradesh", "Tamil Nadu",
+    "Rajasthan", "Karnataka", "Gujarat", "Andhra Pradesh", "Odisha", "Telangana", "Kerala",
+    "Jharkhand", "Assam", "Punjab", "Chhattisgarh", "Haryana", "Uttarakhand",
+    "Himachal Pradesh", "Tripura", "Meghalaya", "Manipur", "Nagaland", "Goa",
+    "Arunachal Pradesh", "Mizoram", "Sikkim", "Jammu and Kashmir", "Ladakh",
+    # Pakistan, Afghanistan, Iraq
+    "Sindh", "Khyber Pakhtunkhwa", "Balochistan", "Helmand", "Nangarhar", "Anbar",
+    # China
+    "Guangdong", "Sichuan", "Hebei", "Henan", "Hubei", "Hunan", "Shanxi", "Shaanxi", "Gansu",
+    "Yunnan", "Guizhou", "Jiangsu", "Zhejiang", "Fujian", "Anhui", "Jiangxi", "Shandong",
+    "Liaoning", "Heilongjiang", "Hainan", "Qinghai", "Guangxi", "Ningxia", "Inner Mongolia",
+    # Germany
+    "Bavaria", "Saxony", "Lower Saxony", "Thuringia", "North Rhine-Westphalia",
+    "Baden-Württemberg", "Rhineland-Palatinate", "Schleswig-Holstein",
+    "Mecklenburg-Western Pomerania", "Saxony-Anhalt", "Saarland",
+    # France
+    "Normandy", "Provence", "Burgundy", "Alsace", "Corsica", "Occitania", "Île-de-France",
+    # Italy
+    "Lombardy", "Tuscany", "Sicily", "Sardinia", "Piedmont", "Veneto", "Campania", "Calabria",
+    "Apulia", "Puglia", "Emilia-Romagna", "Liguria", "Umbria", "Abruzzo", "South Tyrol",
+    # Spain
+    "Andalusia", "Galicia", "Basque Country", "Castile and León", "Castilla-La Mancha",
+    "Aragon", "Asturias", "Cantabria", "Navarre", "Extremadura", "Canary Islands",
+    "Balearic Islands",
+    # United Kingdom
+    "Yorkshire", "Cornwall", "Lancashire", "Merseyside", "Cumbria", "Northumberland",
+    # Mexico, Brazil
+    "Sinaloa", "Jalisco", "Michoacán", "Sonora", "Tamaulipas", "Chiapas", "Baja California",
+    "Nuevo León", "Yucatán", "Quintana Roo", "Coahuila", "Rio Grande do Sul", "Minas Gerais",
+    "Bahia", "Amazonas", "Pernambuco", "Mato Grosso",
+    # Russia, Ukraine's neighbours, the Caucasus
+    "Chechnya", "Dagestan", "Tatarstan", "Bashkortostan", "Karelia",
+    # Asia-Pacific
+    "Mindanao", "Luzon", "Visayas", "Sumatra", "Bali", "Papua", "Aceh", "Sulawesi", "Borneo",
+    "Kalimantan", "Hokkaido", "Kyushu", "Honshu", "Shikoku", "Rakhine", "Kachin",
+    # Africa
+    "Amhara", "Oromia", "Kordofan", "North Kivu", "South Kivu", "Ituri", "Katanga", "Borno",
+    "Puntland", "Somaliland",
+]
+
 # World regions and frequently reported areas (kind=region).
 REGIONS = {
     "Europe": [], "Asia": [], "Africa": [], "Oceania": [], "Antarctic": [],
@@ -505,6 +551,10 @@ def build_places(gdir, given_names):
             for s in surfs:
                 add(s, name, kind)
                 state_surfaces.add(s)
+    for name in WORLD_DIVISIONS:
+        for s in {name, strip_accents(name)}:
+            add(s, name, "province")
+            state_surfaces.add(s)
     region_surfaces = set()
     for name, aliases in REGIONS.items():
         for s in [name] + aliases:

@@ -1,11 +1,11 @@
 #!/bin/sh
 # The default rules on two short articles written for this test: companies
 # named only by the cues around them, teams in a sports report, a country's
-# ministry, and topics (a few, each leaf with its parent).
+# ministry, other countries' provinces, and topics (a few, each leaf with its parent).
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
-"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -23,10 +23,13 @@ want = {
                 ("person", "Mira Santos"), ("place", "China")],
     "sports.md": [("organization", "Boston Bruins"), ("organization", "Vancouver Canucks"),
                   ("organization", "FC Basel"), ("organization", "Lausanne"), ("person", "Arno Kessler")],
+    # provinces and states of other countries, named without their country
+    "world.md": [("place", "Guangdong"), ("place", "Andhra Pradesh"), ("place", "Bavaria")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
     "sports.md": [],
+    "world.md": [],
 }
 for name, pairs in want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
