@@ -509,10 +509,32 @@ return {
       end
     end
     -- a small town that is also a found person's name ("Priya Raman") was the person
+    -- and so is a city named alone like a found person when no mention of
+    -- it has a place cue ("General Manuel Belgrano ... Belgrano's army")
     for part in pairs(parts) do
       local e = a:entity(part)
       local _, _, kind = places:lookup(part)
-      if e and e.type == "place" and kind == "town" then a:drop_entity(e.name) end
+      if e and e.type == "place" and kind == "town" then
+        a:drop_entity(e.name)
+      elseif e and e.type == "place" and kind == "city" and e.name == part then
+        local cue = false
+        for _, m in ipairs(e.mentions) do
+          local q = W.token_at(toks, m.i)
+          local b, nx = q and toks[q - 1], q and toks[q + 1]
+          local n2 = q and toks[q + 2]
+          local owns = q and (toks[q].possessive or
+            (nx and nx.i <= toks[q].j + 2 and (nx.text == "'" or nx.text == "’")))
+          if owns then
+            local _ = 0 -- ("in Belgrano's encampment": the person's)
+          elseif not q or (b and b.word and (W.strong_place_preps[low(b)] or low(b) == "from" or low(b) == "at"))
+              or (nx and nx.text == "," and n2 and n2.cap and places:lookup(n2.text))
+              or (b and b.upper and b.word) then
+            cue = true
+            break
+          end
+        end
+        if not cue then a:drop_entity(e.name) end
+      end
     end
     for _, s in ipairs(singles) do
       local t = toks[s]

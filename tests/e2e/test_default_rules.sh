@@ -1,11 +1,12 @@
 #!/bin/sh
-# The default rules on two short articles written for this test: companies
+# The default rules on short articles written for this test: companies
 # named only by the cues around them, teams in a sports report, a country's
-# ministry, other countries' provinces, and topics (a few, each leaf with its parent).
+# ministry, other countries' provinces, a surname that is also a city, and
+# topics (a few, each leaf with its parent).
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
-"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -25,11 +26,14 @@ want = {
                   ("organization", "FC Basel"), ("organization", "Lausanne"), ("person", "Arno Kessler")],
     # provinces and states of other countries, named without their country
     "world.md": [("place", "Guangdong"), ("place", "Andhra Pradesh"), ("place", "Bavaria")],
+    # a city named like the article's person, with no place cue, is the person
+    "people.md": [("person", "Mark Preston")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
     "sports.md": [],
     "world.md": [],
+    "people.md": ["Preston"],
 }
 for name, pairs in want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
