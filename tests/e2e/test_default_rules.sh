@@ -27,7 +27,7 @@ want = {
     # provinces and states of other countries, named without their country
     "world.md": [("place", "Guangdong"), ("place", "Andhra Pradesh"), ("place", "Bavaria")],
     # a city named like the article's person, with no place cue, is the person
-    "people.md": [("person", "Mark Preston")],
+    "people.md": [("person", "Mark Preston"), ("person", "Hayley")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
