@@ -369,5 +369,26 @@ return {
         end
       end
     end
+    -- "the 82nd" after "the 82nd Airborne Division": the one unit of the
+    -- article named by that number
+    local unit_of
+    for k = 2, n do
+      local t = toks[k]
+      if t.digit and t.text:find("^%d+%l%l?$") and (toks[k - 1].text == "the" or toks[k - 1].text == "The") then
+        local nx = toks[k + 1]
+        if not (nx and nx.word and (nx.cap or nx.digit)) then
+          if not unit_of then
+            unit_of = {}
+            for _, e in ipairs(a:entities()) do
+              local num = e.type == "organization" and e.name:match("^(%d+%l%l?) %u")
+              if num then unit_of[num] = (unit_of[num] == nil) and e.name or false end
+            end
+          end
+          if unit_of[t.text] then
+            a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
+          end
+        end
+      end
+    end
   end,
 }

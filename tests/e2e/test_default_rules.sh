@@ -25,7 +25,8 @@ want = {
     "sports.md": [("organization", "Boston Bruins"), ("organization", "Vancouver Canucks"),
                   ("organization", "FC Basel"), ("organization", "Lausanne"), ("person", "Arno Kessler")],
     # provinces and states of other countries, named without their country
-    "world.md": [("place", "Guangdong"), ("place", "Andhra Pradesh"), ("place", "Bavaria")],
+    "world.md": [("place", "Guangdong"), ("place", "Andhra Pradesh"), ("place", "Bavaria"),
+                 ("organization", "82nd Airborne Division")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley")],
 }
@@ -35,6 +36,13 @@ unwanted = {
     "world.md": [],
     "people.md": ["Preston"],
 }
+# mentions an entity must have: "the 82nd" is the division again
+counts = {"world.md": {"82nd Airborne Division": 2}}
+for name, want_counts in counts.items():
+    got = {e["name"]: e["count"] for e in recs[name]["entities"]}
+    for ent, c in want_counts.items():
+        if got.get(ent) != c:
+            problems.append(f"{name}: {ent} counted {got.get(ent)} times, expected {c}")
 for name, pairs in want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
     for p in pairs:
