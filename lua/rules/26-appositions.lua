@@ -35,6 +35,15 @@ local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "n
 
 local low = W.low
 
+-- Lower-case divisions after their names: "the Kilimanjaro region", "the
+-- Northern, Upper East and Volta regions", "the Donetsk and Luhansk oblasts".
+local divisions = {
+  region = "Region", regions = "Region", province = "Province", provinces = "Province",
+  district = "District", districts = "District", oblast = "Oblast", oblasts = "Oblast",
+  prefecture = "Prefecture", prefectures = "Prefecture", governorate = "Governorate",
+  governorates = "Governorate",
+}
+
 -- Verbs of membership and ownership before a name: "played for Footscray",
 -- "signed with Deltasonic", "joined Secrets", "drafted by the Colts".
 local member_verbs = {
@@ -60,16 +69,22 @@ return {
   article = function(a)
     local toks = a:tokens()
     local n = #toks
-    local covered = {}
+    -- covered[k]: a name found so far holds token k; true, or "weak" when
+    -- only a person typed by no cue holds it ("Van Canto" in "the band Van
+    -- Canto" is the band: the noun beside it is the stronger cue)
+    local covered, place_tok = {}, {}
     for _, e in ipairs(a:entities()) do
+      local weak = e.type == "person" and e.score < 0.5
       for _, m in ipairs(e.mentions) do
         local k = W.token_at(toks, m.i)
         while k and toks[k] and toks[k].i <= m.j do
-          covered[k] = true
+          if not (weak and covered[k]) then covered[k] = weak and "weak" or true end
+          if e.type == "place" then place_tok[k] = true end
           k = k + 1
         end
       end
     end
+    local function taken(k) return covered[k] == true end
     local function tag(kind, s, e)
       a:tag_entity { name = a.text:sub(toks[s].i, toks[e].j), type = kind,
                      i = toks[s].i, j = toks[e].j, score = 0.5 }
@@ -77,11 +92,11 @@ return {
     end
     -- a run of up to four capitalized words from s that nobody has typed
     local function run(s)
-      if not name_word(toks[s]) or covered[s] or W.function_words[low(toks[s])] then return nil end
+      if not name_word(toks[s]) or taken(s) or W.function_words[low(toks[s])] then return nil end
       local e = s
       while e < s + 3 do
         local nx = toks[e + 1]
-        if name_word(nx) and not covered[e + 1] then
+        if name_word(nx) and not taken(e + 1) and (covered[e + 1] == covered[s]) then
           e = e + 1
         elseif nx and nx.text == "/" and nx.i == toks[e].j + 1 and toks[e + 2] and toks[e + 2].cap
             and toks[e + 2].i == nx.j + 1 then
@@ -108,13 +123,59 @@ return {
       end
       return nil
     end
+    -- a capitalized run ending at e that nobody typed (or only a weak person): its start
+    local function run_back(e)
+      local s = e
+      while s > e - 3 and toks[s - 1] and toks[s - 1].word and toks[s - 1].cap and not toks[s].sent_start do
+        s = s - 1
+      end
+      local known = place_tok[s] and place_tok[e]
+      for p = s, e do
+        local t = toks[p]
+        if (taken(p) and not known) or not (t.word and t.cap) or t.digit or W.function_words[low(t)] then
+          return nil
+        end
+      end
+      return s, known
+    end
+    for k = 2, n do
+      local t = toks[k]
+      local head = t.lower and t.word and divisions[t.text]
+      if head and toks[k - 1].cap then
+        local plural = t.text:find("s$") ~= nil
+        local found, e = {}, k - 1
+        while true do
+          local s, known = run_back(e)
+          if not s then found = {} break end
+          table.insert(found, 1, { s, e, known })
+          local b = toks[s - 1]
+          if not (plural and b and (b.text == "," or b.text == "and")) then
+            if not (b and b.word and (b.text == "the" or b.possessive)) then found = {} end
+            break
+          end
+          e = s - 2
+          if toks[e] and toks[e].text == "," then e = e - 1 end -- ", and"
+          if not (toks[e] and toks[e].cap) then found = {} break end
+        end
+        if (#found >= 2) == plural then
+          for _, r in ipairs(found) do
+            if r[3] then goto next_run end -- a place already ("Upper East")
+            local name = a.text:sub(toks[r[1]].i, toks[r[2]].j)
+            a:tag_entity { name = name .. " " .. head, type = "place", alias = name,
+                           i = toks[r[1]].i, j = toks[r[2]].j, score = 0.5 }
+            for p = r[1], r[2] do covered[p] = true end
+            ::next_run::
+          end
+        end
+      end
+    end
     for k = 1, n - 2 do
       local t = toks[k]
       local w = t.lower and cue_words[t.text] and t.word and t.text
       local kind = w and kinds[w]
       if not w then
         if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
-            and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+            and not taken(k - 1) and toks[k - 1].word and toks[k - 1].cap then
           w = ","
         end
       end
@@ -149,11 +210,11 @@ return {
         if e then tag(kind, k + 1, e) end
       elseif (w == "is" or w == "was" or w == "are" or w == ",")
           and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an") and k > 1
-          and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+          and not taken(k - 1) and toks[k - 1].word and toks[k - 1].cap then
         -- "X is a (small) village", "X , a jazz band": X ends right before
         local s = k - 1
         while s > 1 and s > k - 4 and not toks[s].sent_start and toks[s - 1].word and toks[s - 1].cap
-            and not covered[s - 1] do
+            and not taken(s - 1) do
           s = s - 1
         end
         local b = toks[s - 1]
