@@ -54,7 +54,7 @@ local member_verbs = {
 }
 -- every lower-case word that starts a cue of this rule, for a quick test
 local cue_words = { is = true, was = true, are = true }
-for _, list in ipairs { kinds, member_verbs } do
+for _, list in ipairs { kinds, member_verbs, divisions } do
   for w in pairs(list) do cue_words[w] = true end
 end
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
@@ -138,10 +138,11 @@ return {
       end
       return s, known
     end
-    for k = 2, n do
+    -- "the X region", "the X, Y and Z regions" (k: the noun)
+    local function division(k)
       local t = toks[k]
-      local head = t.lower and t.word and divisions[t.text]
-      if head and toks[k - 1].cap then
+      local head = divisions[t.text]
+      if k > 1 and toks[k - 1].cap then
         local plural = t.text:find("s$") ~= nil
         local found, e = {}, k - 1
         while true do
@@ -169,9 +170,13 @@ return {
         end
       end
     end
+    for k = math.max(1, n - 1), n do
+      if toks[k].lower and divisions[toks[k].text] then division(k) end
+    end
     for k = 1, n - 2 do
       local t = toks[k]
       local w = t.lower and cue_words[t.text] and t.word and t.text
+      if w and divisions[w] then division(k) end
       local kind = w and kinds[w]
       if not w then
         if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
