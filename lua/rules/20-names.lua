@@ -195,6 +195,22 @@ local function fallback(toks, s, e, common)
   return "person"
 end
 
+local quotes = W.set { '"', "“", "”" }
+-- Given name(s) s..e, a nickname of one to three capitalized words in
+-- quotes, then one or two capitalized words: the end of the full name.
+local function nickname_end(toks, s, e)
+  local q = toks[e + 1]
+  if not (q and quotes[q.text] and e - s <= 2 and given[toks[s].text]) then return nil end
+  local c = e + 2
+  while is_name_word(toks[c]) and c <= e + 4 do c = c + 1 end
+  if c == e + 2 or not (toks[c] and quotes[toks[c].text]) then return nil end
+  local f = toks[c + 1]
+  if not is_name_word(f) or W.function_words[low(f)] then return nil end
+  local r = run_end(toks, c + 1)
+  if r > c + 2 then return nil end
+  return r
+end
+
 local function pretty(word, first)
   local f = nutgraf.fold(word)
   if not first and W.particles[f] then return f end
@@ -258,6 +274,19 @@ return {
         k = k + 1
       else
         local s, e = k, run_end(toks, k)
+        local nick = nickname_end(toks, s, e)
+        if nick then
+          -- 'Joaquín "El Chapo" Guzmán': one person, nickname and all
+          -- named without the nickname, which becomes an alias
+          local q2 = e + 2
+          while not quotes[toks[q2].text] do q2 = q2 + 1 end
+          local full = span_text(a, toks, s, e) .. " " .. span_text(a, toks, q2 + 1, nick)
+          a:tag_entity { name = full, type = "person", i = toks[s].i, j = toks[nick].j, score = 0.9,
+                         alias = span_text(a, toks, e + 2, q2 - 1) }
+          people[#people + 1] = full
+          k = nick + 1
+          goto continue
+        end
         if hyphen_adjective(toks[e].text) then
           -- "a San Francisco-based company", "Chinese-made": an adjective, no
           -- name; but "a London-based lawyer" names the place London

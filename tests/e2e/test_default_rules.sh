@@ -2,8 +2,8 @@
 # The default rules on short articles written for this test: companies
 # named only by the cues around them, teams in a sports report, a country's
 # ministry, other countries' provinces, divisions named before their noun,
-# a surname that is also a city, numbered units, and topics (a few, each
-# leaf with its parent).
+# a surname that is also a city, nicknames, numbered units, and topics (a
+# few, each leaf with its parent).
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
@@ -32,16 +32,17 @@ want = {
                  ("place", "Tavush Province"), ("place", "Lori Province"),
                  ("organization", "Corvin Ashdale")],
     # a city named like the article's person, with no place cue, is the person
-    "people.md": [("person", "Mark Preston"), ("person", "Hayley")],
+    "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
     "sports.md": [],
     "world.md": [],
-    "people.md": ["Preston"],
+    "people.md": ["Preston", "El Tanque"],
 }
 # mentions an entity must have: "the 82nd" is the division again
-counts = {"world.md": {"82nd Airborne Division": 2}}
+# 'Luis "El Tanque" Ordaz ... Ordaz' is one person, named without the nickname
+counts = {"world.md": {"82nd Airborne Division": 2}, "people.md": {"Luis Ordaz": 2}}
 for name, want_counts in counts.items():
     got = {e["name"]: e["count"] for e in recs[name]["entities"]}
     for ent, c in want_counts.items():
