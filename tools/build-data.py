@@ -336,6 +336,28 @@ WORLD_DIVISIONS = [
     "Puntland", "Somaliland",
 ]
 
+# Rivers, mountain ranges, deserts and islands that news names bare ("along
+# the Seine", "the Danube burst its banks"), kind=region. Left out: names
+# that are also given names, countries, states or companies (Don, Shannon,
+# Jordan, Columbia, Amazon, Hudson, Clyde, Lena, Po, Ob) or mostly cities
+# (Dnipro).
+LANDFORMS = [
+    # rivers
+    "Nile", "Danube", "Rhine", "Rhône", "Seine", "Loire", "Thames", "Tiber", "Elbe", "Oder",
+    "Vistula", "Dnieper", "Volga", "Ganges", "Indus", "Brahmaputra", "Yangtze",
+    "Yellow River", "Mekong", "Euphrates", "Tigris", "Zambezi", "Limpopo", "Potomac",
+    "Rio Grande", "Orinoco", "Irrawaddy", "Drava", "Sava", "Tisza", "Marne", "Somme", "Meuse",
+    "Moselle", "Arno", "Douro", "Tagus", "Ebro", "Severn", "Mersey", "Tyne", "Liffey",
+    "Yenisei", "Amur", "Niger River", "Congo River", "Okavango", "Mackenzie River", "Yukon River",
+    # mountains, deserts, plains
+    "Alps", "Andes", "Rockies", "Rocky Mountains", "Pyrenees", "Urals", "Carpathians",
+    "Apennines", "Appalachians", "Everest", "Mount Everest", "Kilimanjaro", "Mont Blanc",
+    "Hindu Kush", "Sahara", "Gobi", "Kalahari", "Atacama", "Negev", "Serengeti", "Outback",
+    # islands
+    "Oahu", "Maui", "Crete", "Rhodes", "Lesbos", "Lampedusa", "Zanzibar", "Svalbard",
+    "Tenerife", "Mallorca", "Majorca", "Ibiza", "Sardinia", "Corsica", "Bornholm", "Gotland",
+]
+
 # World regions and frequently reported areas (kind=region).
 REGIONS = {
     "Europe": [], "Asia": [], "Africa": [], "Oceania": [], "Antarctic": [],
@@ -554,6 +576,10 @@ def build_places(gdir, given_names):
     for name in WORLD_DIVISIONS:
         for s in {name, strip_accents(name)}:
             add(s, name, "province")
+            state_surfaces.add(s)
+    for name in LANDFORMS:
+        for s in {name, strip_accents(name)}:
+            add(s, name, "region")
             state_surfaces.add(s)
     region_surfaces = set()
     for name, aliases in REGIONS.items():

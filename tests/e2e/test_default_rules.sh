@@ -1,9 +1,9 @@
 #!/bin/sh
 # The default rules on short articles written for this test: companies
 # named only by the cues around them, teams in a sports report, a country's
-# ministry, other countries' provinces, divisions named before their noun,
-# a surname that is also a city, nicknames, numbered units, and topics (a
-# few, each leaf with its parent).
+# ministry, other countries' provinces, rivers, divisions named before their
+# noun, a surname that is also a city, nicknames, numbered units, and topics
+# (a few, each leaf with its parent).
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
@@ -30,7 +30,9 @@ want = {
                  ("organization", "82nd Airborne Division"),
                  # "the X and Y provinces"; "the band X" outweighs a name-shaped guess
                  ("place", "Tavush Province"), ("place", "Lori Province"),
-                 ("organization", "Corvin Ashdale")],
+                 ("organization", "Corvin Ashdale"),
+                 # rivers and mountains named bare
+                 ("place", "Danube"), ("place", "Alps")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
