@@ -36,13 +36,20 @@ local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "n
 local low = W.low
 
 -- Lower-case divisions after their names: "the Kilimanjaro region", "the
--- Northern, Upper East and Volta regions", "the Donetsk and Luhansk oblasts".
+-- Northern, Upper East and Volta regions", "the Donetsk and Luhansk oblasts";
+-- and, after a list of names only, institutions: "Cedar Hollow and Ridgeview
+-- elementary schools", "Harvard and Yale universities".
 local divisions = {
   region = "Region", regions = "Region", province = "Province", provinces = "Province",
   district = "District", districts = "District", oblast = "Oblast", oblasts = "Oblast",
   prefecture = "Prefecture", prefectures = "Prefecture", governorate = "Governorate",
   governorates = "Governorate",
+  schools = "School", universities = "University", colleges = "College", hospitals = "Hospital",
 }
+local institutions = W.set { "schools", "universities", "colleges", "hospitals" }
+-- "elementary schools", "state universities"
+local institution_mods = W.set { "elementary", "middle", "high", "primary", "secondary", "junior",
+  "senior", "community", "state", "general", "technical", "public", "private", "children's" }
 
 -- Verbs of membership and ownership before a name: "played for Footscray",
 -- "signed with Deltasonic", "joined Secrets", "drafted by the Colts".
@@ -141,17 +148,26 @@ return {
     -- "the X region", "the X, Y and Z regions" (k: the noun)
     local function division(k)
       local t = toks[k]
-      local head = divisions[t.text]
-      if k > 1 and toks[k - 1].cap then
+      local head, kind, last = divisions[t.text], "place", k - 1
+      if institutions[t.text] then
+        kind = "organization"
+        local m = toks[k - 1]
+        if m and m.lower and institution_mods[m.text] then
+          head = m.text:gsub("^%l", string.upper) .. " " .. head
+          last = k - 2
+        end
+      end
+      if last > 0 and toks[last].cap then
         local plural = t.text:find("s$") ~= nil
-        local found, e = {}, k - 1
+        local found, e = {}, last
         while true do
           local s, known = run_back(e)
           if not s then found = {} break end
           table.insert(found, 1, { s, e, known })
           local b = toks[s - 1]
           if not (plural and b and (b.text == "," or b.text == "and")) then
-            if not (b and b.word and (b.text == "the" or b.possessive)) then found = {} end
+            -- (one name needs "the" or a possessive before it: "the Volta region")
+            if #found == 1 and not (b and b.word and (b.text == "the" or b.possessive)) then found = {} end
             break
           end
           e = s - 2
@@ -162,7 +178,7 @@ return {
           for _, r in ipairs(found) do
             if r[3] then goto next_run end -- a place already ("Upper East")
             local name = a.text:sub(toks[r[1]].i, toks[r[2]].j)
-            a:tag_entity { name = name .. " " .. head, type = "place", alias = name,
+            a:tag_entity { name = name .. " " .. head, type = kind, alias = name,
                            i = toks[r[1]].i, j = toks[r[2]].j, score = 0.5 }
             for p = r[1], r[2] do covered[p] = true end
             ::next_run::
