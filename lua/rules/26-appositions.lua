@@ -124,6 +124,8 @@ return {
         local kind = t.lower and kinds[t.text]
         if kind then
           local nx = toks[q + 1]
+          -- "the company's founder" names no company
+          if t.possessive or (nx and (nx.text == "'" or nx.text == "’")) then return nil end
           if nx and nx.word and not W.function_words[low(nx)] and nx.text ~= "based" then return nil end
           return kind
         end
@@ -195,7 +197,8 @@ return {
       if w and divisions[w] then division(k) end
       local kind = w and kinds[w]
       if not w then
-        if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
+        if t.text == "," and k > 1 and toks[k + 1].word
+            and (toks[k + 1].text == "a" or toks[k + 1].text == "an" or toks[k + 1].text == "the")
             and not taken(k - 1) and toks[k - 1].word and toks[k - 1].cap then
           w = ","
         end
@@ -230,7 +233,8 @@ return {
         local e = run(k + 1)
         if e then tag(kind, k + 1, e) end
       elseif (w == "is" or w == "was" or w == "are" or w == ",")
-          and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an") and k > 1
+          and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an"
+            or (w == "," and toks[k + 1].text == "the")) and k > 1
           and not taken(k - 1) and toks[k - 1].word and toks[k - 1].cap then
         -- "X is a (small) village", "X , a jazz band": X ends right before
         local s = k - 1

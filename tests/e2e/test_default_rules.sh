@@ -34,7 +34,9 @@ want = {
                  # rivers and mountains named bare
                  ("place", "Danube"), ("place", "Alps"),
                  # "X and Y middle schools"
-                 ("organization", "Corliss Middle School"), ("organization", "Lindell Vale Middle School")],
+                 ("organization", "Corliss Middle School"), ("organization", "Lindell Vale Middle School"),
+                 # "X, the Leeds-based firm"
+                 ("organization", "Vellacott Brink")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
