@@ -425,6 +425,9 @@ return {
           elseif cue_person and words == 1 and W.function_words[head] then
             -- "Doctor Who"
             local _ = 0
+          elseif cue_person and words == 1 and toks[s].upper and not toks[s].text:find("%.") then
+            -- "state broadcaster TRT", "lender HSBC": an acronym after a role word is a body
+            singles[#singles + 1] = s
           elseif cue_person and words <= maxw then
             tag("person", s, e, 0.9)
             -- "Justices Elena Kagan and Ketanji Brown Jackson"

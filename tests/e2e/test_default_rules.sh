@@ -36,7 +36,9 @@ want = {
                  # "X and Y middle schools"
                  ("organization", "Corliss Middle School"), ("organization", "Lindell Vale Middle School"),
                  # "X, the Leeds-based firm"
-                 ("organization", "Vellacott Brink")],
+                 ("organization", "Vellacott Brink"),
+                 # an acronym after a role word ("state broadcaster KRT") is no person
+                 ("organization", "KRT")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
