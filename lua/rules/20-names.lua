@@ -383,7 +383,9 @@ return {
             local _ = 0
           elseif W.place_heads[head] and words >= 2 and not W.org_heads[head] and
               not (cue_person or (words == 2 and W.surname_heads[head] and
-                (first_given or toks[s].text:find("^%u%l+%-%l")))) then
+                (first_given or toks[s].text:find("^%u%l+%-%l"))
+                -- ("Beverly Hills", "Alice Springs": listed places, not people)
+                and not places:lookup(span_text(a, toks, s, e)))) then
             local inner_org = false
             for p = s, e - 1 do
               if W.org_heads[low(toks[p])] and not W.place_heads[low(toks[p])] then inner_org = true end

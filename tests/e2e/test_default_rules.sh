@@ -38,7 +38,9 @@ want = {
                  # "X, the Leeds-based firm"
                  ("organization", "Vellacott Brink"),
                  # an acronym after a role word ("state broadcaster KRT") is no person
-                 ("organization", "KRT")],
+                 ("organization", "KRT"),
+                 # a listed place named like a person
+                 ("place", "Alice Springs")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
