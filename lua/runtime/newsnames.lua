@@ -221,6 +221,8 @@ M.place_heads = set {
   "terminal", "port", "seaport", "spaceport", "cosmodrome", "base", "parkway", "esplanade",
   "promenade", "embankment", "quay", "crossing", "junction", "tunnel", "causeway",
   "viaduct", "mall", "market", "bazaar", "outlet", "hall", "galleria",
+  "oval", "rink", "dock", "docks", "brook", "playfield", "playground", "place", "ave",
+  "ave.", "blvd", "blvd.", "rd.", "terrace", "crescent", "row", "alley",
 }
 
 -- Place heads that are also common surnames: "Tom Hall", "Adam Street" are

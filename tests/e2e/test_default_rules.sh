@@ -40,7 +40,9 @@ want = {
                  # an acronym after a role word ("state broadcaster KRT") is no person
                  ("organization", "KRT"),
                  # a listed place named like a person
-                 ("place", "Alice Springs")],
+                 ("place", "Alice Springs"),
+                 # venue and street head words
+                 ("place", "Kelso Oval"), ("place", "Dunmore Ave")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
