@@ -155,6 +155,7 @@ M.org_heads = set {
   "payments", "finance", "lending", "biosciences", "diagnostics", "devices", "automotive",
   "recordings", "properties", "brewing", "brewery", "trains", "transport", "homes", "construction",
   "engineering", "works", "design",
+  "lounge", "cafe", "café", "films", "brothers", "supermarkets", "quartet", "telegraph", "shop",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.

@@ -42,7 +42,9 @@ want = {
                  # a listed place named like a person
                  ("place", "Alice Springs"),
                  # venue and street head words
-                 ("place", "Kelso Oval"), ("place", "Dunmore Ave")],
+                 ("place", "Kelso Oval"), ("place", "Dunmore Ave"),
+                 # business head words
+                 ("organization", "Halden Brothers"), ("organization", "Ostrey Lounge")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
