@@ -174,11 +174,25 @@ return {
     -- "Halvard" after "Halvard Freight Inc.": the short form of the one
     -- organization whose name it starts.
     local head_of, short, person_part = {}, {}, {}
+    local heads_of = {} -- head word -> the organizations whose names hold it
+    -- the organization holding head word w that was named last before byte i
+    local function last_named(w, i)
+      local best, at = nil, -1
+      for _, e in ipairs(heads_of[w] or {}) do
+        for _, m in ipairs(e.mentions) do
+          if m.i < i and m.i > at then best, at = e.name, m.i end
+        end
+      end
+      return best
+    end
     for _, e in ipairs(ents) do
       if e.type == "organization" then
         for w in e.name:gmatch("%u%l+") do
           if W.org_heads[w:lower()] then
             head_of[w] = (head_of[w] == nil or head_of[w] == e.name) and e.name or false
+            local l = heads_of[w] or {}
+            heads_of[w] = l
+            l[#l + 1] = e
           end
         end
         local w = e.name:match("^(%S+) ")
@@ -321,8 +335,13 @@ return {
       elseif t.cap and not covered[k] and not t.sent_start and k > 1 then
         local the, nx = toks[k - 1].text, toks[k + 1]
         if (the == "the" or (the == "The" and toks[k - 1].sent_start)) then
-          if head_of[t.text] and not (nx and ((nx.word and nx.cap) or nx.text == "of")) then
-            a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
+          local named = head_of[t.text]
+          if named == false then
+            -- several: the one named last ("the League" after "the New Zealand League of Rights")
+            named = last_named(t.text, t.i)
+          end
+          if named and not (nx and ((nx.word and nx.cap) or nx.text == "of")) then
+            a:tag_entity { name = named, type = "organization", at = t, score = 0.5 }
             covered[k] = true
           else
             -- "the Bruins", "the Red Sox": a team, in a sports report
