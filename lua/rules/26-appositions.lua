@@ -71,6 +71,93 @@ local function name_word(t)
   return t and t.word and t.cap and not t.sent_start and not t.digit
 end
 
+-- Lists: "Korn, Orgy, Velvet Revolver and Linkin Park", "in Gaza, Rafah and
+-- Khan Younis". In a list of three or more names where at least two have a
+-- firm type and all firm types agree, the names nobody typed (or typed a
+-- person by no cue) take that type.
+local seps = W.set { ",", "and", "or" }
+local list_types
+local function item_end(toks, p)
+  local e = p
+  while e < p + 3 and name_word(toks[e + 1]) do e = e + 1 end
+  return e
+end
+list_types = function(a, toks)
+  local n = #toks
+  local lists = {}
+  local k = 1
+  while k <= n do
+    local t = toks[k]
+    if t.word and t.cap and not t.digit and not W.function_words[low(t)] and toks[k + 1]
+        and (toks[k + 1].text == "," or (toks[k + 1].word and t.cap and not t.sent_start)) then
+      local items, p = {}, k
+      while true do
+        local e = item_end(toks, p)
+        items[#items + 1] = { p, e }
+        local sep = toks[e + 1]
+        if not (sep and seps[sep.text]) then break end
+        local q = e + 2
+        local last = sep.text ~= ","
+        if not last and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then
+          q, last = q + 1, true
+        end
+        if not name_word(toks[q]) or W.function_words[low(toks[q])] then break end
+        p = q
+        if last then
+          items[#items + 1] = { p, item_end(toks, p) }
+          break
+        end
+      end
+      if #items >= 3 then lists[#lists + 1] = items end
+      k = items[#items][2] + 1
+    else
+      k = k + 1
+    end
+  end
+  if #lists == 0 then return end
+  local owner = {}
+  for _, e in ipairs(a:entities()) do
+    for _, m in ipairs(e.mentions) do
+      local q = W.token_at(toks, m.i)
+      while q and toks[q] and toks[q].i <= m.j do
+        owner[q] = e
+        q = q + 1
+      end
+    end
+  end
+  for _, items in ipairs(lists) do
+    local firm, kinds_seen, loose = {}, 0, {}
+    for _, it in ipairs(items) do
+      local s, e = it[1], it[2]
+      local o = owner[s]
+      if o and owner[e] == o and owner[s - 1] ~= o and owner[e + 1] ~= o then
+        if o.score >= 0.6 then
+          if not firm[o.type] then kinds_seen = kinds_seen + 1 end
+          firm[o.type] = (firm[o.type] or 0) + 1
+        elseif o.type == "person" and o.score < 0.5 then
+          loose[#loose + 1] = it
+          it.weak = true
+        end
+      elseif not o and not owner[e] then
+        loose[#loose + 1] = it
+      end
+    end
+    if kinds_seen == 1 and #loose > 0 then
+      local kind, count = next(firm)
+      -- (places: one unknown name among known places, "Kremenchuk, Zaporizhzhia and Odesa")
+      if count >= 2 and (kind == "organization" or (kind == "place" and #loose == 1 and count + 1 == #items)) then
+        for _, it in ipairs(loose) do
+          -- (a name-shaped guess among places stays a person: "Chick Corea, Kansas")
+          if it.weak and kind == "place" then goto next_item end
+          a:tag_entity { name = a.text:sub(toks[it[1]].i, toks[it[2]].j), type = kind,
+                         i = toks[it[1]].i, j = toks[it[2]].j, score = 0.5 }
+          ::next_item::
+        end
+      end
+    end
+  end
+end
+
 return {
   name = "appositions",
   article = function(a)
@@ -253,5 +340,6 @@ return {
         end
       end
     end
+    list_types(a, toks)
   end,
 }

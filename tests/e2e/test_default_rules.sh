@@ -2,8 +2,8 @@
 # The default rules on short articles written for this test: companies
 # named only by the cues around them, teams in a sports report, a country's
 # ministry, other countries' provinces, rivers, divisions named before their
-# noun, a surname that is also a city, nicknames, numbered units, and topics
-# (a few, each leaf with its parent).
+# noun, lists, a surname that is also a city, nicknames, numbered units, and
+# topics (a few, each leaf with its parent).
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
@@ -44,7 +44,9 @@ want = {
                  # venue and street head words
                  ("place", "Kelso Oval"), ("place", "Dunmore Ave"),
                  # business head words
-                 ("organization", "Halden Brothers"), ("organization", "Ostrey Lounge")],
+                 ("organization", "Halden Brothers"), ("organization", "Ostrey Lounge"),
+                 # an unknown name in a list of companies, or of places
+                 ("organization", "Pellgrove"), ("place", "Brackwater")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
