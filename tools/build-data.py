@@ -830,7 +830,7 @@ deterministic (sorted).
 
 | file | contents | derived from |
 |---|---|---|
-| `places.tsv` | countries, country aliases, demonyms, capitals, cities with at least {minpop:,} inhabitants, towns (kind `town`, accepted by the rules only with a place cue) down to 15,000 (plus a short hand list of frequently reported cities and English exonyms), US states, Canadian provinces, Australian states, UK nations, world regions | GeoNames `countryInfo.txt`, `cities15000.txt`; the hand tables in `tools/build-data.py` |
+| `places.tsv` | countries, country aliases, demonyms, capitals, cities with at least {minpop:,} inhabitants, towns (kind `town`, accepted by the rules only with a place cue) down to 15,000 (plus a short hand list of frequently reported cities and English exonyms), US states, Canadian provinces, Australian states, UK nations, other countries' provinces and states, world regions, rivers, mountain ranges, deserts and islands | GeoNames `countryInfo.txt`, `cities15000.txt`; the hand tables in `tools/build-data.py` |
 | `organizations.tsv` | well-known organizations with acronyms and short forms | `tools/organizations.in.tsv` (hand-written) |
 | `given-names.txt` | common given names | `tools/given-names.in.txt` (hand-written) |
 | `iptc-topics.tsv` | the active (not retired) IPTC Media Topics: qcode, level, parent (`-` for top-level), English label | IPTC Media Topics, `mediatopics_2023-10-24_en.tsv` |
