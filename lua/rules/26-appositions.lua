@@ -207,7 +207,8 @@ return {
     local function defining_noun(p)
       for q = p, math.min(p + 5, n) do
         local t = toks[q]
-        if not t.word then return nil end
+        -- ("a four-piece electro / synth band")
+        if not t.word and not (t.text == "/" and q > p) then return nil end
         local kind = t.lower and kinds[t.text]
         if kind then
           local nx = toks[q + 1]
@@ -318,7 +319,13 @@ return {
         end
       elseif kind and direct_ok[t.text] then
         local e = run(k + 1)
-        if e then tag(kind, k + 1, e) end
+        if e then
+          tag(kind, k + 1, e)
+        elseif toks[k + 1].text == "The" and not taken(k + 1) then
+          -- "the band The Newlydeads": the article belongs to the name
+          e = run(k + 2)
+          if e then tag(kind, k + 1, e) end
+        end
       elseif (w == "is" or w == "was" or w == "are" or w == ",")
           and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an"
             or (w == "," and toks[k + 1].text == "the")) and k > 1

@@ -46,7 +46,9 @@ want = {
                  # business head words
                  ("organization", "Halden Brothers"), ("organization", "Ostrey Lounge"),
                  # an unknown name in a list of companies, or of places
-                 ("organization", "Pellgrove"), ("place", "Brackwater")],
+                 ("organization", "Pellgrove"), ("place", "Brackwater"),
+                 # "the band The X", "X are a four-piece indie / folk band"
+                 ("organization", "The Marrowfolk"), ("organization", "Vantree Hollis")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz")],
 }
