@@ -181,7 +181,10 @@ local function fallback(toks, s, e, common)
         (vocab[lw] and not (p == s and given[w])) then
       has_common = true
     end
+    -- (a byte >= 128 is part of a letter: "Núñez", "Łukasz", "Émile"; Latin
+    -- script only, so at least one ASCII lower-case letter)
     if not (w:find("^%u%l+$") or w:find("^%u%.$") or w:find("^%u%l+%-%u%l+$") or
+        (w:find("^[%u\128-\255][%l\128-\255]+$") and w:find("%l")) or
         w:find("^Mc%u%l+$") or w:find("^O'%u%l+$") or (p > s and p < e and W.particles[lw])) then
       return nil
     end
@@ -591,7 +594,8 @@ return {
     for _, s in ipairs(singles) do
       local t = toks[s]
       local w = t.text
-      if not t.sent_start and w:find("^%u%l%l+$") and not parts[w] and not common[w:lower()]
+      if not t.sent_start and w:find("^[%u\128-\255][%l\128-\255][%l\128-\255]+$") and w:find("%l%l")
+          and not parts[w] and not common[w:lower()]
           and not vocab[w:lower()] and not W.languages[w] then
         local c = seen[w]
         if not c then
