@@ -175,7 +175,15 @@ local function fallback(toks, s, e, common)
   for p = s, e do
     local t = toks[p]
     local w = t.text
-    if w == "&" then return "organization" end
+    if w == "&" then
+      -- "Procter & Gamble", not "Home & Away", "Research & Analysis"
+      local l, r = toks[p - 1], toks[p + 1]
+      if (l and (vocab[l.text:lower()] or common[l.text:lower()]))
+          or (r and (vocab[r.text:lower()] or common[r.text:lower()])) then
+        return nil
+      end
+      return "organization"
+    end
     local lw = w:lower()
     if common[lw] or W.function_words[lw] or places:lookup(w) or
         (vocab[lw] and not (p == s and given[w])) then
