@@ -82,49 +82,39 @@ local function item_end(toks, p)
   while e < p + 3 and name_word(toks[e + 1]) do e = e + 1 end
   return e
 end
-list_types = function(a, toks)
-  local n = #toks
-  local lists = {}
-  local k = 1
-  while k <= n do
-    local t = toks[k]
-    if t.word and t.cap and not t.digit and not W.function_words[low(t)] and toks[k + 1]
-        and (toks[k + 1].text == "," or (toks[k + 1].word and t.cap and not t.sent_start)) then
-      local items, p = {}, k
-      while true do
-        local e = item_end(toks, p)
-        items[#items + 1] = { p, e }
-        local sep = toks[e + 1]
-        if not (sep and seps[sep.text]) then break end
-        local q = e + 2
-        local last = sep.text ~= ","
-        if not last and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then
-          q, last = q + 1, true
-        end
-        if not name_word(toks[q]) or W.function_words[low(toks[q])] then break end
-        p = q
-        if last then
-          items[#items + 1] = { p, item_end(toks, p) }
-          break
-        end
-      end
-      if #items >= 3 then lists[#lists + 1] = items end
-      k = items[#items][2] + 1
-    else
-      k = k + 1
+-- The list whose first comma is toks[c] ("A, B and C"): its items as
+-- {s, e} token pairs when there are three or more, else nil.
+local function list_at(toks, c)
+  local s = c - 1
+  while s > c - 4 and toks[s - 1] and name_word(toks[s - 1]) and not toks[s].sent_start do s = s - 1 end
+  local t = toks[s]
+  if not (t.cap and t.word) or t.digit or W.function_words[low(t)] or item_end(toks, s) ~= c - 1 then
+    return nil
+  end
+  local items, p = {}, s
+  while true do
+    local e = item_end(toks, p)
+    items[#items + 1] = { p, e }
+    local sep = toks[e + 1]
+    if not (sep and seps[sep.text]) then break end
+    local q = e + 2
+    local last = sep.text ~= ","
+    if not last and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then
+      q, last = q + 1, true
+    end
+    if not name_word(toks[q]) or W.function_words[low(toks[q])] then break end
+    p = q
+    if last then
+      items[#items + 1] = { p, item_end(toks, p) }
+      break
     end
   end
-  if #lists == 0 then return end
-  local owner = {}
-  for _, e in ipairs(a:entities()) do
-    for _, m in ipairs(e.mentions) do
-      local q = W.token_at(toks, m.i)
-      while q and toks[q] and toks[q].i <= m.j do
-        owner[q] = e
-        q = q + 1
-      end
-    end
-  end
+  return #items >= 3 and items or nil
+end
+
+-- owner[k]: the entity holding token k before this rule ran; covered[k]:
+-- any name holds it now.
+list_types = function(a, toks, lists, owner, covered)
   for _, items in ipairs(lists) do
     local firm, kinds_seen, loose = {}, 0, {}
     for _, it in ipairs(items) do
@@ -138,7 +128,7 @@ list_types = function(a, toks)
           loose[#loose + 1] = it
           it.weak = true
         end
-      elseif not o and not owner[e] then
+      elseif not o and not owner[e] and not covered[s] and not covered[e] then
         loose[#loose + 1] = it
       end
     end
@@ -166,7 +156,7 @@ return {
     -- covered[k]: a name found so far holds token k; true, or "weak" when
     -- only a person typed by no cue holds it ("Van Canto" in "the band Van
     -- Canto" is the band: the noun beside it is the stronger cue)
-    local covered, place_tok = {}, {}
+    local covered, place_tok, owner = {}, {}, {}
     for _, e in ipairs(a:entities()) do
       local weak = e.type == "person" and e.score < 0.5
       for _, m in ipairs(e.mentions) do
@@ -174,6 +164,7 @@ return {
         while k and toks[k] and toks[k].i <= m.j do
           if not (weak and covered[k]) then covered[k] = weak and "weak" or true end
           if e.type == "place" then place_tok[k] = true end
+          owner[k] = e
           k = k + 1
         end
       end
@@ -279,9 +270,18 @@ return {
     for k = math.max(1, n - 1), n do
       if toks[k].lower and divisions[toks[k].text] then division(k) end
     end
+    local lists, list_end = nil, 0
     for k = 1, n - 2 do
       local t = toks[k]
       local w = t.lower and cue_words[t.text] and t.word and t.text
+      if t.text == "," and k > list_end and k > 1 and toks[k - 1].cap and toks[k + 1].cap then
+        local items = list_at(toks, k)
+        if items then
+          lists = lists or {}
+          lists[#lists + 1] = items
+          list_end = items[#items][2]
+        end
+      end
       if w and divisions[w] then division(k) end
       local kind = w and kinds[w]
       if not w then
@@ -347,6 +347,6 @@ return {
         end
       end
     end
-    list_types(a, toks)
+    if lists then list_types(a, toks, lists, owner, covered) end
   end,
 }
