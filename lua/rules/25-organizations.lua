@@ -292,6 +292,7 @@ return {
       -- "played with Footscray and North Melbourne"
       if toks[e + 1] and toks[e + 1].text == "and" then team(e + 2) end
     end
+    local bare_numbers = {}
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
     for k = 1, n do
@@ -385,27 +386,27 @@ return {
             a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
                            i = t.i, j = toks[e].j, score = 0.6 }
           end
+        elseif t.digit and k > 1 and (toks[k - 1].text == "the" or toks[k - 1].text == "The")
+            and t.text:find("^%d+%l%l?$") then
+          bare_numbers[#bare_numbers + 1] = k -- "the 82nd", read below
         end
       end
     end
     -- "the 82nd" after "the 82nd Airborne Division": the one unit of the
     -- article named by that number
     local unit_of
-    for k = 2, n do
-      local t = toks[k]
-      if t.digit and t.text:find("^%d+%l%l?$") and (toks[k - 1].text == "the" or toks[k - 1].text == "The") then
-        local nx = toks[k + 1]
-        if not (nx and nx.word and (nx.cap or nx.digit)) then
-          if not unit_of then
-            unit_of = {}
-            for _, e in ipairs(a:entities()) do
-              local num = e.type == "organization" and e.name:match("^(%d+%l%l?) %u")
-              if num then unit_of[num] = (unit_of[num] == nil) and e.name or false end
-            end
+    for _, k in ipairs(bare_numbers) do
+      local t, nx = toks[k], toks[k + 1]
+      if not (nx and nx.word and (nx.cap or nx.digit)) then
+        if not unit_of then
+          unit_of = {}
+          for _, e in ipairs(a:entities()) do
+            local num = e.type == "organization" and e.name:match("^(%d+%l%l?) %u")
+            if num then unit_of[num] = (unit_of[num] == nil) and e.name or false end
           end
-          if unit_of[t.text] then
-            a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
-          end
+        end
+        if unit_of[t.text] then
+          a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
         end
       end
     end
