@@ -123,6 +123,7 @@ return {
     local toks = a:tokens()
     local n = #toks
     local covered, owner = {}, {}
+    local units = {} -- numbered units named by this rule ("82nd Airborne Division")
     local ents = a:entities()
     for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
@@ -162,8 +163,9 @@ return {
             if unit_number(toks[s - 1]) then s = s - 1 end
             if toks[s - 1] and toks[s - 1].text == "No." then s = s - 1 end
             if s < k then
-              a:tag_entity { name = a.text:sub(toks[s].i, m.j), type = "organization",
-                             i = toks[s].i, j = m.j, score = 0.7 }
+              local name = a.text:sub(toks[s].i, m.j)
+              a:tag_entity { name = name, type = "organization", i = toks[s].i, j = m.j, score = 0.7 }
+              units[#units + 1] = name
             end
           end
         end
@@ -292,7 +294,7 @@ return {
       -- "played with Footscray and North Melbourne"
       if toks[e + 1] and toks[e + 1].text == "and" then team(e + 2) end
     end
-    local bare_numbers = {}
+    local bare_numbers = {} -- "the 82nd", read after the pass
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
     for k = 1, n do
@@ -383,8 +385,9 @@ return {
             e = e + 1
           end
           if unit_heads[low(toks[e])] and not covered[e] then
-            a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
-                           i = t.i, j = toks[e].j, score = 0.6 }
+            local name = a.text:sub(t.i, toks[e].j)
+            a:tag_entity { name = name, type = "organization", i = t.i, j = toks[e].j, score = 0.6 }
+            units[#units + 1] = name
           end
         elseif t.digit and k > 1 and (toks[k - 1].text == "the" or toks[k - 1].text == "The")
             and t.text:find("^%d+%l%l?$") then
@@ -400,10 +403,14 @@ return {
       if not (nx and nx.word and (nx.cap or nx.digit)) then
         if not unit_of then
           unit_of = {}
-          for _, e in ipairs(a:entities()) do
-            local num = e.type == "organization" and e.name:match("^(%d+%l%l?) %u")
-            if num then unit_of[num] = (unit_of[num] == nil) and e.name or false end
+          local function add(name)
+            local num = name:match("^(%d+%l%l?) %u")
+            if num then unit_of[num] = (unit_of[num] == nil or unit_of[num] == name) and name or false end
           end
+          for _, e in ipairs(ents) do
+            if e.type == "organization" then add(e.name) end
+          end
+          for _, name in ipairs(units) do add(name) end
         end
         if unit_of[t.text] then
           a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
