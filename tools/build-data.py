@@ -217,6 +217,8 @@ EXONYMS = {
     ("Sevilla", "ES"): ("Seville", ["Seville"]),
     ("Saint Petersburg", "RU"): ("Saint Petersburg", ["St. Petersburg", "St Petersburg"]),
     ("New York City", "US"): ("New York City", ["New York", "NYC"]),
+    ("Los Angeles", "US"): ("Los Angeles", ["L.A."]),
+    ("Las Vegas", "US"): ("Las Vegas", ["Vegas"]),
     ("Québec", "CA"): ("Quebec City", ["Quebec City"]),
     ("Gaza", "PS"): ("Gaza City", ["Gaza City"]),
     ("Astana", "KZ"): ("Astana", ["Nur-Sultan"]),

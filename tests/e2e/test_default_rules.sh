@@ -50,7 +50,9 @@ want = {
                  # "the band The X", "X are a four-piece indie / folk band"
                  ("organization", "The Marrowfolk"), ("organization", "Vantree Hollis"),
                  # "&" between names makes a firm, between everyday words nothing
-                 ("organization", "Brantley & Voss")],
+                 ("organization", "Brantley & Voss"),
+                 # short names of big cities
+                 ("place", "Los Angeles")],
     # a city named like the article's person, with no place cue, is the person
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz"),
                   # an unlisted name with accented letters is name-shaped too
