@@ -217,6 +217,8 @@ EXONYMS = {
     ("Sevilla", "ES"): ("Seville", ["Seville"]),
     ("Saint Petersburg", "RU"): ("Saint Petersburg", ["St. Petersburg", "St Petersburg"]),
     ("New York City", "US"): ("New York City", ["New York", "NYC"]),
+    ("Los Angeles", "US"): ("Los Angeles", ["L.A."]),
+    ("Las Vegas", "US"): ("Las Vegas", ["Vegas"]),
     ("Québec", "CA"): ("Quebec City", ["Quebec City"]),
     ("Gaza", "PS"): ("Gaza City", ["Gaza City"]),
     ("Astana", "KZ"): ("Astana", ["Nur-Sultan"]),
@@ -289,6 +291,74 @@ AUSTRALIA_STATES = {
     "Tasmania": [], "Northern Territory": [], "Australian Capital Territory": [],
 }
 UK_NATIONS = {"England": [], "Scotland": [], "Wales": [], "Northern Ireland": []}
+
+# First-level divisions and well-known regions of other countries, often
+# named in news without their country (kind=province). Names that are also
+# common given names, surnames or words ("Hesse", "Guerrero", "Java") are left
+# out; so are divisions named like their capital city (the city is listed).
+WORLD_DIVISIONS = [
+    # India
+    "Uttar Pradesh", "Maharashtra", "Bihar", "West Bengal", "Madhya Pradesh", "Tamil Nadu",
+    "Rajasthan", "Karnataka", "Gujarat", "Andhra Pradesh", "Odisha", "Telangana", "Kerala",
+    "Jharkhand", "Assam", "Punjab", "Chhattisgarh", "Haryana", "Uttarakhand",
+    "Himachal Pradesh", "Tripura", "Meghalaya", "Manipur", "Nagaland", "Goa",
+    "Arunachal Pradesh", "Mizoram", "Sikkim", "Jammu and Kashmir", "Ladakh",
+    # Pakistan, Afghanistan, Iraq
+    "Sindh", "Khyber Pakhtunkhwa", "Balochistan", "Helmand", "Nangarhar", "Anbar",
+    # China
+    "Guangdong", "Sichuan", "Hebei", "Henan", "Hubei", "Hunan", "Shanxi", "Shaanxi", "Gansu",
+    "Yunnan", "Guizhou", "Jiangsu", "Zhejiang", "Fujian", "Anhui", "Jiangxi", "Shandong",
+    "Liaoning", "Heilongjiang", "Hainan", "Qinghai", "Guangxi", "Ningxia", "Inner Mongolia",
+    # Germany
+    "Bavaria", "Saxony", "Lower Saxony", "Thuringia", "North Rhine-Westphalia",
+    "Baden-Württemberg", "Rhineland-Palatinate", "Schleswig-Holstein",
+    "Mecklenburg-Western Pomerania", "Saxony-Anhalt", "Saarland",
+    # France
+    "Normandy", "Provence", "Burgundy", "Alsace", "Corsica", "Occitania", "Île-de-France",
+    # Italy
+    "Lombardy", "Tuscany", "Sicily", "Sardinia", "Piedmont", "Veneto", "Campania", "Calabria",
+    "Apulia", "Puglia", "Emilia-Romagna", "Liguria", "Umbria", "Abruzzo", "South Tyrol",
+    # Spain
+    "Andalusia", "Galicia", "Basque Country", "Castile and León", "Castilla-La Mancha",
+    "Aragon", "Asturias", "Cantabria", "Navarre", "Extremadura", "Canary Islands",
+    "Balearic Islands",
+    # United Kingdom
+    "Yorkshire", "Cornwall", "Lancashire", "Merseyside", "Cumbria", "Northumberland",
+    # Mexico, Brazil
+    "Sinaloa", "Jalisco", "Michoacán", "Sonora", "Tamaulipas", "Chiapas", "Baja California",
+    "Nuevo León", "Yucatán", "Quintana Roo", "Coahuila", "Rio Grande do Sul", "Minas Gerais",
+    "Bahia", "Amazonas", "Pernambuco", "Mato Grosso",
+    # Russia, Ukraine's neighbours, the Caucasus
+    "Chechnya", "Dagestan", "Tatarstan", "Bashkortostan", "Karelia",
+    # Asia-Pacific
+    "Mindanao", "Luzon", "Visayas", "Sumatra", "Bali", "Papua", "Aceh", "Sulawesi", "Borneo",
+    "Kalimantan", "Hokkaido", "Kyushu", "Honshu", "Shikoku", "Rakhine", "Kachin",
+    # Africa
+    "Amhara", "Oromia", "Kordofan", "North Kivu", "South Kivu", "Ituri", "Katanga", "Borno",
+    "Puntland", "Somaliland",
+]
+
+# Rivers, mountain ranges, deserts and islands that news names bare ("along
+# the Seine", "the Danube burst its banks"), kind=region. Left out: names
+# that are also given names, countries, states or companies (Don, Shannon,
+# Jordan, Columbia, Amazon, Hudson, Clyde, Lena, Po, Ob) or mostly cities
+# (Dnipro).
+LANDFORMS = [
+    # rivers
+    "Nile", "Danube", "Rhine", "Rhône", "Seine", "Loire", "Thames", "Tiber", "Elbe", "Oder",
+    "Vistula", "Dnieper", "Volga", "Ganges", "Indus", "Brahmaputra", "Yangtze",
+    "Yellow River", "Mekong", "Euphrates", "Tigris", "Zambezi", "Limpopo", "Potomac",
+    "Rio Grande", "Orinoco", "Irrawaddy", "Drava", "Sava", "Tisza", "Marne", "Somme", "Meuse",
+    "Moselle", "Arno", "Douro", "Tagus", "Ebro", "Severn", "Mersey", "Tyne", "Liffey",
+    "Yenisei", "Amur", "Niger River", "Congo River", "Okavango", "Mackenzie River", "Yukon River",
+    # mountains, deserts, plains
+    "Alps", "Andes", "Rockies", "Rocky Mountains", "Pyrenees", "Urals", "Carpathians",
+    "Apennines", "Appalachians", "Everest", "Mount Everest", "Kilimanjaro", "Mont Blanc",
+    "Hindu Kush", "Sahara", "Gobi", "Kalahari", "Atacama", "Negev", "Serengeti", "Outback",
+    # islands
+    "Oahu", "Maui", "Crete", "Rhodes", "Lesbos", "Lampedusa", "Zanzibar", "Svalbard",
+    "Tenerife", "Mallorca", "Majorca", "Ibiza", "Sardinia", "Corsica", "Bornholm", "Gotland",
+]
 
 # World regions and frequently reported areas (kind=region).
 REGIONS = {
@@ -505,6 +575,14 @@ def build_places(gdir, given_names):
             for s in surfs:
                 add(s, name, kind)
                 state_surfaces.add(s)
+    for name in WORLD_DIVISIONS:
+        for s in {name, strip_accents(name)}:
+            add(s, name, "province")
+            state_surfaces.add(s)
+    for name in LANDFORMS:
+        for s in {name, strip_accents(name)}:
+            add(s, name, "region")
+            state_surfaces.add(s)
     region_surfaces = set()
     for name, aliases in REGIONS.items():
         for s in [name] + aliases:
@@ -754,7 +832,7 @@ deterministic (sorted).
 
 | file | contents | derived from |
 |---|---|---|
-| `places.tsv` | countries, country aliases, demonyms, capitals, cities with at least {minpop:,} inhabitants, towns (kind `town`, accepted by the rules only with a place cue) down to 15,000 (plus a short hand list of frequently reported cities and English exonyms), US states, Canadian provinces, Australian states, UK nations, world regions | GeoNames `countryInfo.txt`, `cities15000.txt`; the hand tables in `tools/build-data.py` |
+| `places.tsv` | countries, country aliases, demonyms, capitals, cities with at least {minpop:,} inhabitants, towns (kind `town`, accepted by the rules only with a place cue) down to 15,000 (plus a short hand list of frequently reported cities and English exonyms), US states, Canadian provinces, Australian states, UK nations, other countries' provinces and states, world regions, rivers, mountain ranges, deserts and islands | GeoNames `countryInfo.txt`, `cities15000.txt`; the hand tables in `tools/build-data.py` |
 | `organizations.tsv` | well-known organizations with acronyms and short forms | `tools/organizations.in.tsv` (hand-written) |
 | `given-names.txt` | common given names | `tools/given-names.in.txt` (hand-written) |
 | `iptc-topics.tsv` | the active (not retired) IPTC Media Topics: qcode, level, parent (`-` for top-level), English label | IPTC Media Topics, `mediatopics_2023-10-24_en.tsv` |

@@ -175,13 +175,24 @@ local function fallback(toks, s, e, common)
   for p = s, e do
     local t = toks[p]
     local w = t.text
-    if w == "&" then return "organization" end
+    if w == "&" then
+      -- "Procter & Gamble", not "Home & Away", "Research & Analysis"
+      local l, r = toks[p - 1], toks[p + 1]
+      if (l and (vocab[l.text:lower()] or common[l.text:lower()]))
+          or (r and (vocab[r.text:lower()] or common[r.text:lower()])) then
+        return nil
+      end
+      return "organization"
+    end
     local lw = w:lower()
     if common[lw] or W.function_words[lw] or places:lookup(w) or
         (vocab[lw] and not (p == s and given[w])) then
       has_common = true
     end
+    -- (a byte >= 128 is part of a letter: "Núñez", "Łukasz", "Émile"; Latin
+    -- script only, so at least one ASCII lower-case letter)
     if not (w:find("^%u%l+$") or w:find("^%u%.$") or w:find("^%u%l+%-%u%l+$") or
+        (w:find("^[%u\128-\255][%l\128-\255]+$") and w:find("%l")) or
         w:find("^Mc%u%l+$") or w:find("^O'%u%l+$") or (p > s and p < e and W.particles[lw])) then
       return nil
     end
@@ -193,6 +204,22 @@ local function fallback(toks, s, e, common)
     return nil
   end
   return "person"
+end
+
+local quotes = W.set { '"', "“", "”" }
+-- Given name(s) s..e, a nickname of one to three capitalized words in
+-- quotes, then one or two capitalized words: the end of the full name.
+local function nickname_end(toks, s, e)
+  local q = toks[e + 1]
+  if not (q and quotes[q.text] and e - s <= 2 and given[toks[s].text]) then return nil end
+  local c = e + 2
+  while is_name_word(toks[c]) and c <= e + 4 do c = c + 1 end
+  if c == e + 2 or not (toks[c] and quotes[toks[c].text]) then return nil end
+  local f = toks[c + 1]
+  if not is_name_word(f) or W.function_words[low(f)] then return nil end
+  local r = run_end(toks, c + 1)
+  if r > c + 2 then return nil end
+  return r
 end
 
 local function pretty(word, first)
@@ -258,6 +285,19 @@ return {
         k = k + 1
       else
         local s, e = k, run_end(toks, k)
+        local nick = nickname_end(toks, s, e)
+        if nick then
+          -- 'Joaquín "El Chapo" Guzmán': one person, nickname and all
+          -- named without the nickname, which becomes an alias
+          local q2 = e + 2
+          while not quotes[toks[q2].text] do q2 = q2 + 1 end
+          local full = span_text(a, toks, s, e) .. " " .. span_text(a, toks, q2 + 1, nick)
+          a:tag_entity { name = full, type = "person", i = toks[s].i, j = toks[nick].j, score = 0.9,
+                         alias = span_text(a, toks, e + 2, q2 - 1) }
+          people[#people + 1] = full
+          k = nick + 1
+          goto continue
+        end
         if hyphen_adjective(toks[e].text) then
           -- "a San Francisco-based company", "Chinese-made": an adjective, no
           -- name; but "a London-based lawyer" names the place London
@@ -354,7 +394,9 @@ return {
             local _ = 0
           elseif W.place_heads[head] and words >= 2 and not W.org_heads[head] and
               not (cue_person or (words == 2 and W.surname_heads[head] and
-                (first_given or toks[s].text:find("^%u%l+%-%l")))) then
+                (first_given or toks[s].text:find("^%u%l+%-%l"))
+                -- ("Beverly Hills", "Alice Springs": listed places, not people)
+                and not places:lookup(span_text(a, toks, s, e)))) then
             local inner_org = false
             for p = s, e - 1 do
               if W.org_heads[low(toks[p])] and not W.place_heads[low(toks[p])] then inner_org = true end
@@ -396,6 +438,9 @@ return {
           elseif cue_person and words == 1 and W.function_words[head] then
             -- "Doctor Who"
             local _ = 0
+          elseif cue_person and words == 1 and toks[s].upper and not toks[s].text:find("%.") then
+            -- "state broadcaster TRT", "lender HSBC": an acronym after a role word is a body
+            singles[#singles + 1] = s
           elseif cue_person and words <= maxw then
             tag("person", s, e, 0.9)
             -- "Justices Elena Kagan and Ketanji Brown Jackson"
@@ -509,10 +554,32 @@ return {
       end
     end
     -- a small town that is also a found person's name ("Priya Raman") was the person
+    -- and so is a city named alone like a found person when no mention of
+    -- it has a place cue ("General Manuel Belgrano ... Belgrano's army")
     for part in pairs(parts) do
       local e = a:entity(part)
       local _, _, kind = places:lookup(part)
-      if e and e.type == "place" and kind == "town" then a:drop_entity(e.name) end
+      if e and e.type == "place" and kind == "town" then
+        a:drop_entity(e.name)
+      elseif e and e.type == "place" and kind == "city" and e.name == part then
+        local cue = false
+        for _, m in ipairs(e.mentions) do
+          local q = W.token_at(toks, m.i)
+          local b, nx = q and toks[q - 1], q and toks[q + 1]
+          local n2 = q and toks[q + 2]
+          local owns = q and (toks[q].possessive or
+            (nx and nx.i <= toks[q].j + 2 and (nx.text == "'" or nx.text == "’")))
+          if owns then
+            local _ = 0 -- ("in Belgrano's encampment": the person's)
+          elseif not q or (b and b.word and (W.strong_place_preps[low(b)] or low(b) == "from" or low(b) == "at"))
+              or (nx and nx.text == "," and n2 and n2.cap and places:lookup(n2.text))
+              or (b and b.upper and b.word) then
+            cue = true
+            break
+          end
+        end
+        if not cue then a:drop_entity(e.name) end
+      end
     end
     for _, s in ipairs(singles) do
       local t = toks[s]
@@ -535,7 +602,8 @@ return {
     for _, s in ipairs(singles) do
       local t = toks[s]
       local w = t.text
-      if not t.sent_start and w:find("^%u%l%l+$") and not parts[w] and not common[w:lower()]
+      if not t.sent_start and w:find("^[%u\128-\255][%l\128-\255][%l\128-\255]+$") and w:find("%l%l")
+          and not parts[w] and not common[w:lower()]
           and not vocab[w:lower()] and not W.languages[w] then
         local c = seen[w]
         if not c then

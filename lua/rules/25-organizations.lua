@@ -123,6 +123,7 @@ return {
     local toks = a:tokens()
     local n = #toks
     local covered, owner = {}, {}
+    local units = {} -- numbered units named by this rule ("82nd Airborne Division")
     local ents = a:entities()
     for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
@@ -162,8 +163,9 @@ return {
             if unit_number(toks[s - 1]) then s = s - 1 end
             if toks[s - 1] and toks[s - 1].text == "No." then s = s - 1 end
             if s < k then
-              a:tag_entity { name = a.text:sub(toks[s].i, m.j), type = "organization",
-                             i = toks[s].i, j = m.j, score = 0.7 }
+              local name = a.text:sub(toks[s].i, m.j)
+              a:tag_entity { name = name, type = "organization", i = toks[s].i, j = m.j, score = 0.7 }
+              units[#units + 1] = name
             end
           end
         end
@@ -174,11 +176,25 @@ return {
     -- "Halvard" after "Halvard Freight Inc.": the short form of the one
     -- organization whose name it starts.
     local head_of, short, person_part = {}, {}, {}
+    local heads_of = {} -- head word -> the organizations whose names hold it
+    -- the organization holding head word w that was named last before byte i
+    local function last_named(w, i)
+      local best, at = nil, -1
+      for _, e in ipairs(heads_of[w] or {}) do
+        for _, m in ipairs(e.mentions) do
+          if m.i < i and m.i > at then best, at = e.name, m.i end
+        end
+      end
+      return best
+    end
     for _, e in ipairs(ents) do
       if e.type == "organization" then
         for w in e.name:gmatch("%u%l+") do
           if W.org_heads[w:lower()] then
             head_of[w] = (head_of[w] == nil or head_of[w] == e.name) and e.name or false
+            local l = heads_of[w] or {}
+            heads_of[w] = l
+            l[#l + 1] = e
           end
         end
         local w = e.name:match("^(%S+) ")
@@ -278,6 +294,7 @@ return {
       -- "played with Footscray and North Melbourne"
       if toks[e + 1] and toks[e + 1].text == "and" then team(e + 2) end
     end
+    local bare_numbers = {} -- "the 82nd", read after the pass
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
     for k = 1, n do
@@ -321,8 +338,13 @@ return {
       elseif t.cap and not covered[k] and not t.sent_start and k > 1 then
         local the, nx = toks[k - 1].text, toks[k + 1]
         if (the == "the" or (the == "The" and toks[k - 1].sent_start)) then
-          if head_of[t.text] and not (nx and ((nx.word and nx.cap) or nx.text == "of")) then
-            a:tag_entity { name = head_of[t.text], type = "organization", at = t, score = 0.5 }
+          local named = head_of[t.text]
+          if named == false then
+            -- several: the one named last ("the League" after "the New Zealand League of Rights")
+            named = last_named(t.text, t.i)
+          end
+          if named and not (nx and ((nx.word and nx.cap) or nx.text == "of")) then
+            a:tag_entity { name = named, type = "organization", at = t, score = 0.5 }
             covered[k] = true
           else
             -- "the Bruins", "the Red Sox": a team, in a sports report
@@ -363,9 +385,35 @@ return {
             e = e + 1
           end
           if unit_heads[low(toks[e])] and not covered[e] then
-            a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization",
-                           i = t.i, j = toks[e].j, score = 0.6 }
+            local name = a.text:sub(t.i, toks[e].j)
+            a:tag_entity { name = name, type = "organization", i = t.i, j = toks[e].j, score = 0.6 }
+            units[#units + 1] = name
           end
+        elseif t.digit and k > 1 and (toks[k - 1].text == "the" or toks[k - 1].text == "The")
+            and t.text:find("^%d+%l%l?$") then
+          bare_numbers[#bare_numbers + 1] = k -- "the 82nd", read below
+        end
+      end
+    end
+    -- "the 82nd" after "the 82nd Airborne Division": the one unit of the
+    -- article named by that number
+    local unit_of
+    for _, k in ipairs(bare_numbers) do
+      local t, nx = toks[k], toks[k + 1]
+      if not (nx and nx.word and (nx.cap or nx.digit)) then
+        if not unit_of then
+          unit_of = {}
+          local function add(name)
+            local num = name:match("^(%d+%l%l?) %u")
+            if num then unit_of[num] = (unit_of[num] == nil or unit_of[num] == name) and name or false end
+          end
+          for _, e in ipairs(ents) do
+            if e.type == "organization" then add(e.name) end
+          end
+          for _, name in ipairs(units) do add(name) end
+        end
+        if unit_of[t.text] then
+          a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
         end
       end
     end

@@ -35,6 +35,22 @@ local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "n
 
 local low = W.low
 
+-- Lower-case divisions after their names: "the Kilimanjaro region", "the
+-- Northern, Upper East and Volta regions", "the Donetsk and Luhansk oblasts";
+-- and, after a list of names only, institutions: "Cedar Hollow and Ridgeview
+-- elementary schools", "Harvard and Yale universities".
+local divisions = {
+  region = "Region", regions = "Region", province = "Province", provinces = "Province",
+  district = "District", districts = "District", oblast = "Oblast", oblasts = "Oblast",
+  prefecture = "Prefecture", prefectures = "Prefecture", governorate = "Governorate",
+  governorates = "Governorate",
+  schools = "School", universities = "University", colleges = "College", hospitals = "Hospital",
+}
+local institutions = W.set { "schools", "universities", "colleges", "hospitals" }
+-- "elementary schools", "state universities"
+local institution_mods = W.set { "elementary", "middle", "high", "primary", "secondary", "junior",
+  "senior", "community", "state", "general", "technical", "public", "private", "children's" }
+
 -- Verbs of membership and ownership before a name: "played for Footscray",
 -- "signed with Deltasonic", "joined Secrets", "drafted by the Colts".
 local member_verbs = {
@@ -45,7 +61,7 @@ local member_verbs = {
 }
 -- every lower-case word that starts a cue of this rule, for a quick test
 local cue_words = { is = true, was = true, are = true }
-for _, list in ipairs { kinds, member_verbs } do
+for _, list in ipairs { kinds, member_verbs, divisions } do
   for w in pairs(list) do cue_words[w] = true end
 end
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
@@ -55,21 +71,105 @@ local function name_word(t)
   return t and t.word and t.cap and not t.sent_start and not t.digit
 end
 
+-- Lists: "Korn, Orgy, Velvet Revolver and Linkin Park", "in Gaza, Rafah and
+-- Khan Younis". In a list of three or more names where at least two have a
+-- firm type and all firm types agree, the names nobody typed (or typed a
+-- person by no cue) take that type.
+local seps = W.set { ",", "and", "or" }
+local list_types
+local function item_end(toks, p)
+  local e = p
+  while e < p + 3 and name_word(toks[e + 1]) do e = e + 1 end
+  return e
+end
+-- The list whose first comma is toks[c] ("A, B and C"): its items as
+-- {s, e} token pairs when there are three or more, else nil.
+local function list_at(toks, c)
+  local s = c - 1
+  while s > c - 4 and toks[s - 1] and name_word(toks[s - 1]) and not toks[s].sent_start do s = s - 1 end
+  local t = toks[s]
+  if not (t.cap and t.word) or t.digit or W.function_words[low(t)] or item_end(toks, s) ~= c - 1 then
+    return nil
+  end
+  local items, p = {}, s
+  while true do
+    local e = item_end(toks, p)
+    items[#items + 1] = { p, e }
+    local sep = toks[e + 1]
+    if not (sep and seps[sep.text]) then break end
+    local q = e + 2
+    local last = sep.text ~= ","
+    if not last and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then
+      q, last = q + 1, true
+    end
+    if not name_word(toks[q]) or W.function_words[low(toks[q])] then break end
+    p = q
+    if last then
+      items[#items + 1] = { p, item_end(toks, p) }
+      break
+    end
+  end
+  return #items >= 3 and items or nil
+end
+
+-- owner[k]: the entity holding token k before this rule ran; covered[k]:
+-- any name holds it now.
+list_types = function(a, toks, lists, owner, covered)
+  for _, items in ipairs(lists) do
+    local firm, kinds_seen, loose = {}, 0, {}
+    for _, it in ipairs(items) do
+      local s, e = it[1], it[2]
+      local o = owner[s]
+      if o and owner[e] == o and owner[s - 1] ~= o and owner[e + 1] ~= o then
+        if o.score >= 0.6 then
+          if not firm[o.type] then kinds_seen = kinds_seen + 1 end
+          firm[o.type] = (firm[o.type] or 0) + 1
+        elseif o.type == "person" and o.score < 0.5 then
+          loose[#loose + 1] = it
+          it.weak = true
+        end
+      elseif not o and not owner[e] and not covered[s] and not covered[e] then
+        loose[#loose + 1] = it
+      end
+    end
+    if kinds_seen == 1 and #loose > 0 then
+      local kind, count = next(firm)
+      -- (places: one unknown name among known places, "Kremenchuk, Zaporizhzhia and Odesa")
+      if count >= 2 and (kind == "organization" or (kind == "place" and #loose == 1 and count + 1 == #items)) then
+        for _, it in ipairs(loose) do
+          -- (a name-shaped guess among places stays a person: "Chick Corea, Kansas")
+          if it.weak and kind == "place" then goto next_item end
+          a:tag_entity { name = a.text:sub(toks[it[1]].i, toks[it[2]].j), type = kind,
+                         i = toks[it[1]].i, j = toks[it[2]].j, score = 0.5 }
+          ::next_item::
+        end
+      end
+    end
+  end
+end
+
 return {
   name = "appositions",
   article = function(a)
     local toks = a:tokens()
     local n = #toks
-    local covered = {}
+    -- covered[k]: a name found so far holds token k; true, or "weak" when
+    -- only a person typed by no cue holds it ("Van Canto" in "the band Van
+    -- Canto" is the band: the noun beside it is the stronger cue)
+    local covered, place_tok, owner = {}, {}, {}
     for _, e in ipairs(a:entities()) do
+      local weak = e.type == "person" and e.score < 0.5
       for _, m in ipairs(e.mentions) do
         local k = W.token_at(toks, m.i)
         while k and toks[k] and toks[k].i <= m.j do
-          covered[k] = true
+          if not (weak and covered[k]) then covered[k] = weak and "weak" or true end
+          if e.type == "place" then place_tok[k] = true end
+          owner[k] = e
           k = k + 1
         end
       end
     end
+    local function taken(k) return covered[k] == true end
     local function tag(kind, s, e)
       a:tag_entity { name = a.text:sub(toks[s].i, toks[e].j), type = kind,
                      i = toks[s].i, j = toks[e].j, score = 0.5 }
@@ -77,11 +177,11 @@ return {
     end
     -- a run of up to four capitalized words from s that nobody has typed
     local function run(s)
-      if not name_word(toks[s]) or covered[s] or W.function_words[low(toks[s])] then return nil end
+      if not name_word(toks[s]) or taken(s) or W.function_words[low(toks[s])] then return nil end
       local e = s
       while e < s + 3 do
         local nx = toks[e + 1]
-        if name_word(nx) and not covered[e + 1] then
+        if name_word(nx) and not taken(e + 1) and (covered[e + 1] == covered[s]) then
           e = e + 1
         elseif nx and nx.text == "/" and nx.i == toks[e].j + 1 and toks[e + 2] and toks[e + 2].cap
             and toks[e + 2].i == nx.j + 1 then
@@ -98,23 +198,96 @@ return {
     local function defining_noun(p)
       for q = p, math.min(p + 5, n) do
         local t = toks[q]
-        if not t.word then return nil end
+        -- ("a four-piece electro / synth band")
+        if not t.word and not (t.text == "/" and q > p) then return nil end
         local kind = t.lower and kinds[t.text]
         if kind then
           local nx = toks[q + 1]
+          -- "the company's founder" names no company
+          if t.possessive or (nx and (nx.text == "'" or nx.text == "’")) then return nil end
           if nx and nx.word and not W.function_words[low(nx)] and nx.text ~= "based" then return nil end
           return kind
         end
       end
       return nil
     end
+    -- a capitalized run ending at e that nobody typed (or only a weak person): its start
+    local function run_back(e)
+      local s = e
+      while s > e - 3 and toks[s - 1] and toks[s - 1].word and toks[s - 1].cap and not toks[s].sent_start do
+        s = s - 1
+      end
+      local known = place_tok[s] and place_tok[e]
+      for p = s, e do
+        local t = toks[p]
+        if (taken(p) and not known) or not (t.word and t.cap) or t.digit or W.function_words[low(t)] then
+          return nil
+        end
+      end
+      return s, known
+    end
+    -- "the X region", "the X, Y and Z regions" (k: the noun)
+    local function division(k)
+      local t = toks[k]
+      local head, kind, last = divisions[t.text], "place", k - 1
+      if institutions[t.text] then
+        kind = "organization"
+        local m = toks[k - 1]
+        if m and m.lower and institution_mods[m.text] then
+          head = m.text:gsub("^%l", string.upper) .. " " .. head
+          last = k - 2
+        end
+      end
+      if last > 0 and toks[last].cap then
+        local plural = t.text:find("s$") ~= nil
+        local found, e = {}, last
+        while true do
+          local s, known = run_back(e)
+          if not s then found = {} break end
+          table.insert(found, 1, { s, e, known })
+          local b = toks[s - 1]
+          if not (plural and b and (b.text == "," or b.text == "and")) then
+            -- (one name needs "the" or a possessive before it: "the Volta region")
+            if #found == 1 and not (b and b.word and (b.text == "the" or b.possessive)) then found = {} end
+            break
+          end
+          e = s - 2
+          if toks[e] and toks[e].text == "," then e = e - 1 end -- ", and"
+          if not (toks[e] and toks[e].cap) then found = {} break end
+        end
+        if (#found >= 2) == plural then
+          for _, r in ipairs(found) do
+            if r[3] then goto next_run end -- a place already ("Upper East")
+            local name = a.text:sub(toks[r[1]].i, toks[r[2]].j)
+            a:tag_entity { name = name .. " " .. head, type = kind, alias = name,
+                           i = toks[r[1]].i, j = toks[r[2]].j, score = 0.5 }
+            for p = r[1], r[2] do covered[p] = true end
+            ::next_run::
+          end
+        end
+      end
+    end
+    for k = math.max(1, n - 1), n do
+      if toks[k].lower and divisions[toks[k].text] then division(k) end
+    end
+    local lists, list_end = nil, 0
     for k = 1, n - 2 do
       local t = toks[k]
       local w = t.lower and cue_words[t.text] and t.word and t.text
+      if t.text == "," and k > list_end and k > 1 and toks[k - 1].cap and toks[k + 1].cap then
+        local items = list_at(toks, k)
+        if items then
+          lists = lists or {}
+          lists[#lists + 1] = items
+          list_end = items[#items][2]
+        end
+      end
+      if w and divisions[w] then division(k) end
       local kind = w and kinds[w]
       if not w then
-        if t.text == "," and k > 1 and toks[k + 1].word and (toks[k + 1].text == "a" or toks[k + 1].text == "an")
-            and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+        if t.text == "," and k > 1 and toks[k + 1].word
+            and (toks[k + 1].text == "a" or toks[k + 1].text == "an" or toks[k + 1].text == "the")
+            and not taken(k - 1) and toks[k - 1].word and toks[k - 1].cap then
           w = ","
         end
       end
@@ -146,14 +319,21 @@ return {
         end
       elseif kind and direct_ok[t.text] then
         local e = run(k + 1)
-        if e then tag(kind, k + 1, e) end
+        if e then
+          tag(kind, k + 1, e)
+        elseif toks[k + 1].text == "The" and not taken(k + 1) then
+          -- "the band The Newlydeads": the article belongs to the name
+          e = run(k + 2)
+          if e then tag(kind, k + 1, e) end
+        end
       elseif (w == "is" or w == "was" or w == "are" or w == ",")
-          and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an") and k > 1
-          and not covered[k - 1] and toks[k - 1].word and toks[k - 1].cap then
+          and toks[k + 1].word and (low(toks[k + 1]) == "a" or low(toks[k + 1]) == "an"
+            or (w == "," and toks[k + 1].text == "the")) and k > 1
+          and not taken(k - 1) and toks[k - 1].word and toks[k - 1].cap then
         -- "X is a (small) village", "X , a jazz band": X ends right before
         local s = k - 1
         while s > 1 and s > k - 4 and not toks[s].sent_start and toks[s - 1].word and toks[s - 1].cap
-            and not covered[s - 1] do
+            and not taken(s - 1) do
           s = s - 1
         end
         local b = toks[s - 1]
@@ -167,5 +347,6 @@ return {
         end
       end
     end
+    if lists then list_types(a, toks, lists, owner, covered) end
   end,
 }

@@ -155,6 +155,7 @@ M.org_heads = set {
   "payments", "finance", "lending", "biosciences", "diagnostics", "devices", "automotive",
   "recordings", "properties", "brewing", "brewery", "trains", "transport", "homes", "construction",
   "engineering", "works", "design",
+  "lounge", "cafe", "café", "films", "brothers", "supermarkets", "quartet", "telegraph", "shop",
 }
 
 -- "the X of Y": heads that take an "of" complement and stay one name.
@@ -221,6 +222,8 @@ M.place_heads = set {
   "terminal", "port", "seaport", "spaceport", "cosmodrome", "base", "parkway", "esplanade",
   "promenade", "embankment", "quay", "crossing", "junction", "tunnel", "causeway",
   "viaduct", "mall", "market", "bazaar", "outlet", "hall", "galleria",
+  "oval", "rink", "dock", "docks", "brook", "playfield", "playground", "place", "ave",
+  "ave.", "blvd", "blvd.", "rd.", "terrace", "crescent", "row", "alley",
 }
 
 -- Place heads that are also common surnames: "Tom Hall", "Adam Street" are
