@@ -248,7 +248,8 @@ Test(cache, damage_met_while_writing_resets_the_cache) {
   char *db = path_of(".nutgraf/cache.db");
   sh("python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
      "p=c.execute(\"PRAGMA page_size\").fetchone()[0]; "
-     "n=c.execute(\"SELECT rootpage FROM sqlite_master WHERE name=?\", (\"files\",)).fetchone()[0]; "
+     "n=c.execute(\"SELECT rootpage FROM sqlite_master WHERE name=?\", "
+     "(\"files\",)).fetchone()[0]; "
      "c.close(); f=open(sys.argv[1],\"r+b\"); f.seek((n-1)*p); f.write(bytes(p))' '%s'; : '%s'",
      db, db);
   ng_build_report r = build(0, &d);
