@@ -518,11 +518,23 @@ return {
 
     -- A lone capitalized word that is the first or last name of a person
     -- found above is that person ("Bessent said", "Xi").
-    local parts = {}
+    -- (not of a name the gazetteer or a cue typed otherwise: "Eli Lilly"
+    -- is the company, so "Lilly" alone is too)
+    local parts, inner_parts = {}, {}
     for _, name in ipairs(people) do
-      local first, last = name:match("^(%S+)"), name:match("(%S+)$")
-      parts[first] = true
-      parts[last] = true
+      local ent = a:entity(name)
+      if not ent or ent.type == "person" then
+        local first, last = name:match("^(%S+)"), name:match("(%S+)$")
+        parts[first] = true
+        parts[last] = true
+        -- a long name's inner words when a speech verb says so: "Lula said"
+        -- after "Luiz Inácio Lula da Silva"
+        local words = {}
+        for w in name:gmatch("%S+") do words[#words + 1] = w end
+        for p = 2, #words - 1 do
+          if #words >= 4 and words[p]:find("^[%u\128-\255]") then inner_parts[words[p]] = true end
+        end
+      end
     end
     -- Two or three capitalized words whose last word speaks alone elsewhere
     -- ("Jalen Brunson ... Brunson said") are a person; unknown names after
@@ -581,10 +593,28 @@ return {
         if not cue then a:drop_entity(e.name) end
       end
     end
+    -- The first or last word of one found organization's longer name, when
+    -- it is no everyday word, is that organization: "Lilly" after "Eli Lilly",
+    -- "Novo" after "Novo Nordisk".
+    local org_parts = {}
+    for _, ent in ipairs(a:entities()) do
+      if ent.type == "organization" and ent.name:find(" ", 1, true) then
+        for _, w in ipairs { ent.name:match("^(%S+)"), ent.name:match("(%S+)$") } do
+          local lw = w:lower()
+          if w:find("^%u%l%l+$") and not common[lw] and not vocab[lw] and not legal_forms[lw]
+              and not places:lookup(w) then
+            org_parts[w] = (org_parts[w] == nil or org_parts[w] == ent.name) and ent.name or false
+          end
+        end
+      end
+    end
     for _, s in ipairs(singles) do
       local t = toks[s]
       local word = t.text
-      if parts[word] then
+      if org_parts[word] and not parts[word] and not a:entity(word) then
+        a:tag_entity { name = org_parts[word], type = "organization", i = t.i, j = t.j, score = 0.6,
+                       alias = word }
+      elseif parts[word] or (inner_parts[word] and spoke_single[word]) then
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
           and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
@@ -634,20 +664,39 @@ return {
     end
     -- "Rodríguez Zapatero", "Von der Leyen": the end of one person's full
     -- name is that person, when only one full name ends so.
-    local persons = {}
+    -- A lone surname that ends several full names ("Jair Bolsonaro",
+    -- "Flávio Bolsonaro") is, as wire copy uses it, the one named first; a
+    -- lone word inside exactly one longer name, not its first word ("Lula"
+    -- in "Luiz Inácio Lula da Silva"), is that person.
+    local persons, first_at = {}, {}
     for _, ent in ipairs(a:entities()) do
-      if ent.type == "person" then persons[#persons + 1] = ent.name end
+      if ent.type == "person" then
+        persons[#persons + 1] = ent.name
+        local at = math.huge
+        for _, m in ipairs(ent.mentions) do at = math.min(at, m.i) end
+        first_at[ent.name] = at
+      end
     end
     for _, short in ipairs(persons) do
-      if short:find(" ", 1, true) then
-        local tail, long = " " .. nutgraf.fold(short), nil
-        for _, full in ipairs(persons) do
-          local f = nutgraf.fold(full)
-          if #f > #tail and f:sub(-#tail) == tail then
-            long = (long == nil) and full or false
+      local tail, long, inner = " " .. nutgraf.fold(short), nil, nil
+      local lone = not short:find(" ", 1, true)
+      for _, full in ipairs(persons) do
+        local f = nutgraf.fold(full)
+        if #f > #tail and f:sub(-#tail) == tail then
+          if long == nil or (lone and long and first_at[full] < first_at[long]) then
+            long = full
+          elseif not lone then
+            long = false
           end
+        elseif lone and #f > #tail and (" " .. f .. " "):find(tail .. " ", 2, true) then
+          inner = (inner == nil) and full or false
         end
-        if long then a:set_entity(short, { name = long }) end
+      end
+      if lone and long and first_at[long] > first_at[short] then long = nil end
+      if long then
+        a:set_entity(short, { name = long })
+      elseif lone and long == nil and inner then
+        a:set_entity(short, { name = inner })
       end
     end
   end,

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
-"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" \
+"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" \
   "$d"/topics-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
@@ -62,12 +62,19 @@ want = {
     "people.md": [("person", "Mark Preston"), ("person", "Hayley"), ("person", "Luis Ordaz"),
                   # an unlisted name with accented letters is name-shaped too
                   ("person", "Teodor Ružička")],
+    # failures on blind-written news: a company's short name is the company,
+    # not the person its long name looked like; a given name before a
+    # one-word company makes a person
+    "holdout.md": [("organization", "Eli Lilly"), ("organization", "Novo Nordisk"),
+                   ("person", "Jair Bolsonaro"), ("person", "Flávio Bolsonaro"),
+                   ("person", "Luiz Inácio Lula da Silva"), ("person", "Pat Cummins")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
     "sports.md": [],
     "world.md": ["Lindell Vale", "Planning & Research"],
     "people.md": ["Preston", "El Tanque"],
+    "holdout.md": ["Lilly", "Novo", "Bolsonaro", "Lula", "Cummins"],
 }
 want_topics = {
     "topics-heist.md": (["medtop:20000104", "medtop:20000082"], []),
@@ -88,7 +95,11 @@ for name in want_topics:
 # and "the League" after two leagues is the one named last
 counts = {"world.md": {"82nd Airborne Division": 2, "Borrowdale Farmers League": 2,
                        "Ashcombe Relief League": 1},
-          "people.md": {"Luis Ordaz": 2}}
+          "people.md": {"Luis Ordaz": 2},
+          # a bare surname two people share is the one named first; a
+          # middle name used alone ("Lula") is the one full name holding it
+          "holdout.md": {"Eli Lilly": 3, "Novo Nordisk": 2, "Jair Bolsonaro": 2,
+                         "Flávio Bolsonaro": 1, "Luiz Inácio Lula da Silva": 2}}
 for name, want_counts in counts.items():
     got = {e["name"]: e["count"] for e in recs[name]["entities"]}
     for ent, c in want_counts.items():
