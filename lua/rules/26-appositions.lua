@@ -65,6 +65,10 @@ for _, list in ipairs { kinds, member_verbs, divisions } do
   for w in pairs(list) do cue_words[w] = true end
 end
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+
+-- Lower-case nouns after a name that say what it names ("none": no entity).
+local after_nouns = { party = "organization", crossing = "place", checkpoint = "place",
+  fire = "none", blaze = "none", wildfire = "none" }
 local given = nutgraf.words("../data/given-names.txt")
 
 local function name_word(t)
@@ -340,6 +344,8 @@ return {
         local opens = toks[s].sent_start or (b and not b.word) or (w == "," and b and b.lower and b.word
           and not W.function_words[low(toks[s])])
         local dkind = opens and defining_noun(k + 2)
+        -- "The Rashtriya Janata Dal, the largest party": the name starts after "The"
+        if dkind and toks[s].sent_start and s < k - 1 and low(toks[s]) == "the" then s = s + 1 end
         if dkind and t.text ~= "," or (dkind and dkind == "organization") then
           if not W.function_words[low(toks[s])] and not W.titles[low(toks[k - 1])] then
             tag(dkind, s, k - 1)
@@ -348,5 +354,31 @@ return {
       end
     end
     if lists then list_types(a, toks, lists, owner, covered) end
+    -- A lower-case noun right after a name types it: "his new Jan Suraaj
+    -- party", "the Kerem Shalom crossing"; "the Lone Pine fire" is no person.
+    for k = 2, n do
+      local t = toks[k]
+      local kind = t.lower and t.word and after_nouns[t.text]
+      local e = k - 1
+      local ent = kind and owner[e]
+      if ent and ent.type == "person" and a:entity(ent.name) and toks[e].word and toks[e].cap
+          and not (toks[k + 1] and toks[k + 1].possessive) then
+        local m1 = ent.mentions[1]
+        if #ent.mentions == 1 and toks[e].j == m1.j then
+          if kind == "none" then
+            a:drop_entity(ent.name)
+          else
+            a:set_entity(ent.name, { type = kind })
+          end
+        end
+      elseif kind and kind ~= "none" and not covered[e] and name_word(toks[e]) then
+        local s = e
+        while s > e - 3 and name_word(toks[s - 1]) and not covered[s - 1] do s = s - 1 end
+        if not W.function_words[low(toks[s])] and not W.titles[low(toks[e])] and not given[toks[s].text]
+            and not places:lookup(a.text:sub(toks[s].i, toks[e].j)) then
+          tag(kind, s, e)
+        end
+      end
+    end
   end,
 }

@@ -67,14 +67,17 @@ want = {
     # one-word company makes a person
     "holdout.md": [("organization", "Eli Lilly"), ("organization", "Novo Nordisk"),
                    ("person", "Jair Bolsonaro"), ("person", "Flávio Bolsonaro"),
-                   ("person", "Luiz Inácio Lula da Silva"), ("person", "Pat Cummins")],
+                   ("person", "Luiz Inácio Lula da Silva"), ("person", "Pat Cummins"),
+                   # "X, the largest party", "his X party", "the X crossing"
+                   ("organization", "Varnesh Janata Dal"), ("organization", "Jan Vikas"),
+                   ("place", "Kerem Tavor")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
     "sports.md": [],
     "world.md": ["Lindell Vale", "Planning & Research"],
     "people.md": ["Preston", "El Tanque"],
-    "holdout.md": ["Lilly", "Novo", "Bolsonaro", "Lula", "Cummins"],
+    "holdout.md": ["Lilly", "Novo", "Bolsonaro", "Lula", "Cummins", "Lone Pine"],
 }
 want_topics = {
     "topics-heist.md": (["medtop:20000104", "medtop:20000082"], []),
