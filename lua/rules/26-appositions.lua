@@ -12,7 +12,7 @@ for _, w in ipairs {
   "municipality", "municipalities", "commune", "communes", "district", "districts", "region",
   "province", "provinces", "parish", "suburb", "suburbs", "hamlet", "hamlets", "township",
   "borough", "island", "islands", "prefecture", "département", "canton", "neighbourhood",
-  "neighborhood", "settlement", "capital", "state", "states", "river", "lake", "mountain",
+  "neighborhood", "communities", "settlement", "capital", "state", "states", "river", "lake", "mountain",
 } do kinds[w] = "place" end
 for _, w in ipairs {
   "band", "bands", "label", "company", "companies", "firm", "club", "clubs", "team", "teams",
@@ -299,8 +299,14 @@ return {
         local _ = 0
       elseif kind == of_kinds and toks[k + 1].text == "of" then
         local e = run(k + 2)
-        if e then
+        if not e and place_tok[k + 2] and w:find("s$") then
+          -- "the communities of Eagle Point and Trail": the first one known
+          e = k + 2
+          while place_tok[e + 1] and owner[e + 1] == owner[k + 2] do e = e + 1 end
+        elseif e then
           tag(kind, k + 2, e)
+        end
+        if e then
           while w:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
             local q = e + 2
             if toks[q] and low(toks[q]) == "and" then q = q + 1 end
@@ -354,6 +360,20 @@ return {
       end
     end
     if lists then list_types(a, toks, lists, owner, covered) end
+    -- "in Emden and Zwickau": after a place cue, a name joined by "and" to
+    -- a place is one too.
+    for k = 3, n - 1 do
+      if toks[k].text == "and" and place_tok[k - 1] and not taken(k + 1) then
+        local s = k - 1
+        while s > 1 and place_tok[s - 1] and owner[s - 1] == owner[k - 1] do s = s - 1 end
+        local b = toks[s - 1]
+        local e = b and b.word and W.strong_place_preps[low(b)] and run(k + 1)
+        if e and not given[toks[k + 1].text] and not W.org_heads[low(toks[e])]
+            and not (toks[e + 1] and toks[e + 1].possessive) then
+          tag("place", k + 1, e)
+        end
+      end
+    end
     -- A lower-case noun right after a name types it: "his new Jan Suraaj
     -- party", "the Kerem Shalom crossing"; "the Lone Pine fire" is no person.
     for k = 2, n do

@@ -70,7 +70,9 @@ want = {
                    ("person", "Luiz Inácio Lula da Silva"), ("person", "Pat Cummins"),
                    # "X, the largest party", "his X party", "the X crossing"
                    ("organization", "Varnesh Janata Dal"), ("organization", "Jan Vikas"),
-                   ("place", "Kerem Tavor")],
+                   ("place", "Kerem Tavor"),
+                   # "in X and Y", "the communities of X and Y" with X known
+                   ("place", "Zwickau"), ("place", "Shady Trail")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
