@@ -85,6 +85,10 @@ want_topics = {
     "topics-heist.md": (["medtop:20000104", "medtop:20000082"], []),
     "topics-storm.md": (["medtop:20001280"], ["medtop:20000338", "medtop:20000405"]),
     "topics-welfare.md": (["medtop:20000630"], ["medtop:20000067", "medtop:16000000"]),
+    # "abusing its dominance", "anticompetitive", "the competition authority"
+    "topics-antitrust.md": (["medtop:20000123", "medtop:20000124"], []),
+    # "late-stage trial", "placebo", "experimental ... pill", the Food and Drug Administration
+    "topics-trial.md": (["medtop:20000737"], ["medtop:20000460"]),
     "topics-roundup.md": (["medtop:20000822", "medtop:15000000"],
                           ["medtop:20000892", "medtop:20000940", "medtop:20001071", "medtop:20001085"]),
 }
