@@ -301,8 +301,9 @@ return {
       local t = toks[k]
       if not t.word then
         local _ = 0
-      elseif t.lower then
-        local w, c, nx = t.text, toks[k - 1], toks[k + 1]
+      elseif t.lower or (t.sent_start and t.cap and before_pairs[low(t)]) then
+        -- (a sentence may open with the cue: "Analysts at Bernstein said")
+        local w, c, nx = low(t), toks[k - 1], toks[k + 1]
         if not (cue_words[w] and c and nx) then
           local _ = 0
         elseif team_verbs[w] then

@@ -66,6 +66,11 @@ for _, list in ipairs { kinds, member_verbs, divisions } do
 end
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 
+-- Words that may follow the defining noun: "a Dutch semiconductor maker
+-- owned by Wingtech", "a lender based in Lagos".
+local participles = W.set { "based", "owned", "founded", "controlled", "headquartered", "listed",
+  "run", "backed", "that", "which", "whose" }
+
 -- Lower-case nouns after a name that say what it names ("none": no entity).
 local after_nouns = { party = "organization", crossing = "place", checkpoint = "place",
   fire = "none", blaze = "none", wildfire = "none" }
@@ -209,7 +214,7 @@ return {
           local nx = toks[q + 1]
           -- "the company's founder" names no company
           if t.possessive or (nx and (nx.text == "'" or nx.text == "’")) then return nil end
-          if nx and nx.word and not W.function_words[low(nx)] and nx.text ~= "based" then return nil end
+          if nx and nx.word and not W.function_words[low(nx)] and not participles[nx.text] then return nil end
           return kind
         end
       end

@@ -72,7 +72,9 @@ want = {
                    ("organization", "Varnesh Janata Dal"), ("organization", "Jan Vikas"),
                    ("place", "Kerem Tavor"),
                    # "in X and Y", "the communities of X and Y" with X known
-                   ("place", "Zwickau"), ("place", "Shady Trail")],
+                   ("place", "Zwickau"), ("place", "Shady Trail"),
+                   # a sentence opening "Analysts at X"; "X, a ... maker owned by"
+                   ("organization", "Brenholt"), ("organization", "Quellaris")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
