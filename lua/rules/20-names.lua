@@ -64,10 +64,17 @@ end
 -- "Ministry of Science and Innovation", "Office for the Coordination of
 -- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
 local joiners = W.set { "of", "for", "and" }
+-- "Commission on Human Rights", "Council on Foreign Relations",
+-- "Intergovernmental Panel on Climate Change": these heads take "on"
+local on_heads = W.set { "commission", "committee", "council", "panel", "conference", "institute",
+  "center", "centre", "office", "task", "force", "forum", "coalition", "alliance" }
+local function joins(j, e_tok)
+  return j and j.word and (joiners[low(j)] or (low(j) == "on" and on_heads[low(e_tok)]))
+end
 local function org_tail(toks, e)
   while true do
     local j = toks[e + 1]
-    if not (j and j.word and joiners[low(j)]) then return e end
+    if not joins(j, toks[e]) then return e end
     local q = e + 2
     if toks[q] and low(toks[q]) == "the" then q = q + 1 end
     if not is_name_word(toks[q]) or toks[q].sent_start or W.function_words[low(toks[q])] then return e end
@@ -374,7 +381,8 @@ return {
             end
             return pp_v
           end
-          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person
+          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for" or joins(nxt, toks[e]))
+              and not cue_person
               and not (head == "hall" and toks[e + 2] and toks[e + 2].text:find("^Fam")) then
             -- ("Hall of Fame" is read by the organizations rule)
             -- "the University of Oxford", "Ministry of Science and Innovation"

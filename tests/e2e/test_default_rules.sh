@@ -74,7 +74,9 @@ want = {
                    # "in X and Y", "the communities of X and Y" with X known
                    ("place", "Zwickau"), ("place", "Shady Trail"),
                    # a sentence opening "Analysts at X"; "X, a ... maker owned by"
-                   ("organization", "Brenholt"), ("organization", "Quellaris")],
+                   ("organization", "Brenholt"), ("organization", "Quellaris"),
+                   # "Commission on ...", as "Commission of ..."
+                   ("organization", "Inter-Andean Commission on River Basins")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
