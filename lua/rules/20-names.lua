@@ -36,6 +36,10 @@ local function run_end(toks, k)
     local nt = toks[e + 1]
     if is_name_word(nt) and not nt.sent_start then
       e = e + 1
+    elseif nt and nt.word and not nt.cap and W.particles[nt.text:match("^(%l+)%-%u") or ""]
+        and nt.i <= toks[e].j + 2 then
+      -- "Khalil al-Hayya", "Abdel Fattah el-Sisi"
+      e = e + 1
     elseif nt and nt.possessive and is_name_word(toks[e + 2]) and not toks[e + 2].sent_start
         and W.org_heads[low(toks[e + 2])] and not places:lookup(text_of:sub(toks[k].i, toks[e].j)) then
       -- (but "China's Ministry of Commerce" is the country's ministry)
@@ -369,6 +373,18 @@ return {
           local spoke = (after_word and W.speech[after_word]) or
               (before_word and W.speech[before_word]) or
               (nxt and nxt.text == "," and toks[e + 2] and W.titles[low(toks[e + 2])])
+          if not spoke and nxt and nxt.text == "," and toks[e + 2] and
+              (toks[e + 2].text == "the" or toks[e + 2].text == "a" or toks[e + 2].text == "an") then
+            -- "Maros Sefcovic, the EU trade commissioner,": a title closes the apposition
+            for q = e + 3, e + 6 do
+              local w1, w2 = toks[q], toks[q + 1]
+              if not (w1 and w1.word) or w1.possessive then break end
+              if W.titles[low(w1)] and w1.lower and w2 and (w2.text == "," or w2.text == ".") then
+                spoke = true
+                break
+              end
+            end
+          end
           local n2 = toks[e + 2]
           local aged = nxt and nxt.text == "," and n2 and
               ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))

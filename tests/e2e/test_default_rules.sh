@@ -76,7 +76,9 @@ want = {
                    # a sentence opening "Analysts at X"; "X, a ... maker owned by"
                    ("organization", "Brenholt"), ("organization", "Quellaris"),
                    # "Commission on ...", as "Commission of ..."
-                   ("organization", "Inter-Andean Commission on River Basins")],
+                   ("organization", "Inter-Andean Commission on River Basins"),
+                   # "al-"/"el-" inside a name; "X, the ... commissioner,"
+                   ("person", "Samir al-Rawdan"), ("person", "Maros Kelcovic")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
