@@ -36,8 +36,8 @@ local function run_end(toks, k)
     local nt = toks[e + 1]
     if is_name_word(nt) and not nt.sent_start then
       e = e + 1
-    elseif nt and nt.word and not nt.cap and W.particles[nt.text:match("^(%l+)%-%u") or ""]
-        and nt.i <= toks[e].j + 2 then
+    elseif nt and nt.word and not nt.cap and nt.text:byte(3) == 45 -- '-'
+        and W.particles[nt.text:match("^(%l+)%-%u") or ""] then
       -- "Khalil al-Hayya", "Abdel Fattah el-Sisi"
       e = e + 1
     elseif nt and nt.possessive and is_name_word(toks[e + 2]) and not toks[e + 2].sent_start
@@ -546,8 +546,8 @@ return {
     -- is the company, so "Lilly" alone is too)
     local parts, inner_parts = {}, {}
     for _, name in ipairs(people) do
-      local ent = a:entity(name)
-      if not ent or ent.type == "person" then
+      local _, oty = orgs:lookup(name)
+      if oty ~= "organization" then
         local first, last = name:match("^(%S+)"), name:match("(%S+)$")
         parts[first] = true
         parts[last] = true
@@ -563,9 +563,12 @@ return {
     -- Two or three capitalized words whose last word speaks alone elsewhere
     -- ("Jalen Brunson ... Brunson said") are a person; unknown names after
     -- "in"/"near" are places.
-    local covered = {}
+    local covered, long_orgs = {}, {}
     for _, ent in ipairs(a:entities()) do
       for _, m in ipairs(ent.mentions) do covered[m.i] = true end
+      if ent.type == "organization" and ent.name:find(" ", 1, true) then
+        long_orgs[#long_orgs + 1] = ent.name
+      end
     end
     for _, c in ipairs(pending) do
       if c.kind == "place" then
@@ -620,23 +623,29 @@ return {
     -- The first or last word of one found organization's longer name, when
     -- it is no everyday word, is that organization: "Lilly" after "Eli Lilly",
     -- "Novo" after "Novo Nordisk".
-    local org_parts = {}
-    for _, ent in ipairs(a:entities()) do
-      if ent.type == "organization" and ent.name:find(" ", 1, true) then
-        for _, w in ipairs { ent.name:match("^(%S+)"), ent.name:match("(%S+)$") } do
-          local lw = w:lower()
-          if w:find("^%u%l%l+$") and not common[lw] and not vocab[lw] and not legal_forms[lw]
-              and not places:lookup(w) then
-            org_parts[w] = (org_parts[w] == nil or org_parts[w] == ent.name) and ent.name or false
+    local org_parts -- (made when a single first needs it)
+    local function org_part(word)
+      if not org_parts then
+        org_parts = {}
+        for _, name in ipairs(long_orgs) do
+          for _, w in ipairs { name:match("^(%S+)"), name:match("(%S+)$") } do
+            local lw = w:lower()
+            if w:find("^%u%l%l+$") and not common[lw] and not vocab[lw] and not legal_forms[lw]
+                and not places:lookup(w) then
+              org_parts[w] = (org_parts[w] == nil or org_parts[w] == name) and name or false
+            end
           end
         end
       end
+      return org_parts[word]
     end
     for _, s in ipairs(singles) do
       local t = toks[s]
       local word = t.text
-      if org_parts[word] and not parts[word] and not a:entity(word) then
-        a:tag_entity { name = org_parts[word], type = "organization", i = t.i, j = t.j, score = 0.6,
+      local lw = word:lower()
+      if word:find("^%u%l%l+$") and not parts[word] and not common[lw] and not vocab[lw]
+          and org_part(word) and not a:entity(word) then
+        a:tag_entity { name = org_part(word), type = "organization", i = t.i, j = t.j, score = 0.6,
                        alias = word }
       elseif parts[word] or (inner_parts[word] and spoke_single[word]) then
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
@@ -692,20 +701,21 @@ return {
     -- "Flávio Bolsonaro") is, as wire copy uses it, the one named first; a
     -- lone word inside exactly one longer name, not its first word ("Lula"
     -- in "Luiz Inácio Lula da Silva"), is that person.
-    local persons, first_at = {}, {}
+    local persons, first_at, folded = {}, {}, {}
     for _, ent in ipairs(a:entities()) do
       if ent.type == "person" then
         persons[#persons + 1] = ent.name
+        folded[ent.name] = nutgraf.fold(ent.name)
         local at = math.huge
         for _, m in ipairs(ent.mentions) do at = math.min(at, m.i) end
         first_at[ent.name] = at
       end
     end
     for _, short in ipairs(persons) do
-      local tail, long, inner = " " .. nutgraf.fold(short), nil, nil
+      local tail, long, inner = " " .. folded[short], nil, nil
       local lone = not short:find(" ", 1, true)
       for _, full in ipairs(persons) do
-        local f = nutgraf.fold(full)
+        local f = folded[full]
         if #f > #tail and f:sub(-#tail) == tail then
           if long == nil or (lone and long and first_at[full] < first_at[long]) then
             long = full

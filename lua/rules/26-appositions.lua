@@ -59,13 +59,6 @@ local member_verbs = {
   loaned = { to = true }, acquired = { by = true }, owned = { by = true }, bought = { by = true },
   transferred = { to = true }, sold = { to = true }, merged = { with = true },
 }
--- every lower-case word that starts a cue of this rule, for a quick test
-local cue_words = { is = true, was = true, are = true }
-for _, list in ipairs { kinds, member_verbs, divisions } do
-  for w in pairs(list) do cue_words[w] = true end
-end
-local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
-
 -- Words that may follow the defining noun: "a Dutch semiconductor maker
 -- owned by Wingtech", "a lender based in Lagos".
 local participles = W.set { "based", "owned", "founded", "controlled", "headquartered", "listed",
@@ -74,6 +67,15 @@ local participles = W.set { "based", "owned", "founded", "controlled", "headquar
 -- Lower-case nouns after a name that say what it names ("none": no entity).
 local after_nouns = { party = "organization", crossing = "place", checkpoint = "place",
   fire = "none", blaze = "none", wildfire = "none" }
+
+-- every lower-case word that starts a cue of this rule, for a quick test
+local cue_words = { is = true, was = true, are = true }
+for _, list in ipairs { kinds, member_verbs, divisions, after_nouns } do
+  for w in pairs(list) do cue_words[w] = true end
+end
+cue_words["and"] = true
+local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+
 local given = nutgraf.words("../data/given-names.txt")
 
 local function name_word(t)
@@ -276,6 +278,44 @@ return {
         end
       end
     end
+    -- "in Emden and Zwickau": after a place cue, a name joined by "and" to
+    -- a place is one too.
+    local function and_place(k)
+      if place_tok[k - 1] and not taken(k + 1) then
+        local s = k - 1
+        while s > 1 and place_tok[s - 1] and owner[s - 1] == owner[k - 1] do s = s - 1 end
+        local b = toks[s - 1]
+        local e = b and b.word and W.strong_place_preps[low(b)] and run(k + 1)
+        if e and not given[toks[k + 1].text] and not W.org_heads[low(toks[e])]
+            and not (toks[e + 1] and toks[e + 1].possessive) then
+          tag("place", k + 1, e)
+        end
+      end
+    end
+    -- A lower-case noun right after a name types it: "his new Jan Suraaj
+    -- party", "the Kerem Shalom crossing"; "the Lone Pine fire" is no person.
+    local function after_noun(k, kind)
+      local e = k - 1
+      local ent = owner[e]
+      if ent and ent.type == "person" and toks[e].word and toks[e].cap
+          and not (toks[k + 1] and toks[k + 1].possessive) and a:entity(ent.name) then
+        local m1 = ent.mentions[1]
+        if #ent.mentions == 1 and toks[e].j == m1.j then
+          if kind == "none" then
+            a:drop_entity(ent.name)
+          else
+            a:set_entity(ent.name, { type = kind })
+          end
+        end
+      elseif kind ~= "none" and not covered[e] and name_word(toks[e]) then
+        local s = e
+        while s > e - 3 and name_word(toks[s - 1]) and not covered[s - 1] do s = s - 1 end
+        if not W.function_words[low(toks[s])] and not W.titles[low(toks[e])] and not given[toks[s].text]
+            and not places:lookup(a.text:sub(toks[s].i, toks[e].j)) then
+          tag(kind, s, e)
+        end
+      end
+    end
     for k = math.max(1, n - 1), n do
       if toks[k].lower and divisions[toks[k].text] then division(k) end
     end
@@ -290,6 +330,11 @@ return {
           lists[#lists + 1] = items
           list_end = items[#items][2]
         end
+      end
+      if w == "and" then
+        and_place(k)
+      elseif w and after_nouns[w] and k > 1 then
+        after_noun(k, after_nouns[w])
       end
       if w and divisions[w] then division(k) end
       local kind = w and kinds[w]
@@ -365,45 +410,5 @@ return {
       end
     end
     if lists then list_types(a, toks, lists, owner, covered) end
-    -- "in Emden and Zwickau": after a place cue, a name joined by "and" to
-    -- a place is one too.
-    for k = 3, n - 1 do
-      if toks[k].text == "and" and place_tok[k - 1] and not taken(k + 1) then
-        local s = k - 1
-        while s > 1 and place_tok[s - 1] and owner[s - 1] == owner[k - 1] do s = s - 1 end
-        local b = toks[s - 1]
-        local e = b and b.word and W.strong_place_preps[low(b)] and run(k + 1)
-        if e and not given[toks[k + 1].text] and not W.org_heads[low(toks[e])]
-            and not (toks[e + 1] and toks[e + 1].possessive) then
-          tag("place", k + 1, e)
-        end
-      end
-    end
-    -- A lower-case noun right after a name types it: "his new Jan Suraaj
-    -- party", "the Kerem Shalom crossing"; "the Lone Pine fire" is no person.
-    for k = 2, n do
-      local t = toks[k]
-      local kind = t.lower and t.word and after_nouns[t.text]
-      local e = k - 1
-      local ent = kind and owner[e]
-      if ent and ent.type == "person" and a:entity(ent.name) and toks[e].word and toks[e].cap
-          and not (toks[k + 1] and toks[k + 1].possessive) then
-        local m1 = ent.mentions[1]
-        if #ent.mentions == 1 and toks[e].j == m1.j then
-          if kind == "none" then
-            a:drop_entity(ent.name)
-          else
-            a:set_entity(ent.name, { type = kind })
-          end
-        end
-      elseif kind and kind ~= "none" and not covered[e] and name_word(toks[e]) then
-        local s = e
-        while s > e - 3 and name_word(toks[s - 1]) and not covered[s - 1] do s = s - 1 end
-        if not W.function_words[low(toks[s])] and not W.titles[low(toks[e])] and not given[toks[s].text]
-            and not places:lookup(a.text:sub(toks[s].i, toks[e].j)) then
-          tag(kind, s, e)
-        end
-      end
-    end
   end,
 }
