@@ -64,6 +64,9 @@ local member_verbs = {
 local participles = W.set { "based", "owned", "founded", "controlled", "headquartered", "listed",
   "run", "backed", "that", "which", "whose" }
 
+-- Capitalized words that number a road: "Highway 62", "Interstate 5".
+local road_words = W.set { "Highway", "Route", "Interstate", "Motorway", "Autobahn" }
+
 -- Lower-case nouns after a name that say what it names ("none": no entity).
 local after_nouns = { party = "organization", crossing = "place", checkpoint = "place",
   fire = "none", blaze = "none", wildfire = "none" }
@@ -330,6 +333,16 @@ return {
           lists[#lists + 1] = items
           list_end = items[#items][2]
         end
+      end
+      if t.text == "," and k > 2 and toks[k - 1].lower and kinds[toks[k - 1].text] then
+        -- "the utility's parent company, PacifiCorp, faces": the name between commas
+        local e = run(k + 1)
+        if e and toks[e + 1] and toks[e + 1].text == "," and not given[toks[k + 1].text] then
+          tag(kinds[toks[k - 1].text], k + 1, e)
+        end
+      elseif t.cap and road_words[t.text] and toks[k + 1].digit and not covered[k] then
+        -- "Highway 62", "Route 9": a numbered road
+        tag("place", k, k + 1)
       end
       if w == "and" then
         and_place(k)

@@ -78,7 +78,9 @@ want = {
                    # "Commission on ...", as "Commission of ..."
                    ("organization", "Inter-Andean Commission on River Basins"),
                    # "al-"/"el-" inside a name; "X, the ... commissioner,"
-                   ("person", "Samir al-Rawdan"), ("person", "Maros Kelcovic")],
+                   ("person", "Samir al-Rawdan"), ("person", "Maros Kelcovic"),
+                   # "the parent company, X,"; a numbered road
+                   ("organization", "Corvalle"), ("place", "Highway 62")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
