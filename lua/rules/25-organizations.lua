@@ -283,11 +283,17 @@ return {
       end
       local _, _, kind = places:lookup(o.name)
       if not kind then _, _, kind = places:lookup(o.name:match("(%S+)$")) end -- "North Melbourne"
-      if kind ~= "city" and kind ~= "town" then return end
+      local national = kind == "country" or kind == "nation"
+      if kind ~= "city" and kind ~= "town" and not national then return end
       for _, m in ipairs(o.mentions) do
         -- the city of the dateline ("NEW YORK (AP) --") stays a place
         local d = toks[W.token_at(toks, m.i) or q]
         if d.upper and #d.text > 1 then return end
+        -- a national side, unless the country is also a place here ("in England")
+        local b = toks[(W.token_at(toks, m.i) or q) - 1]
+        if national and b and b.word and (W.strong_place_preps[low(b)] or low(b) == "from") then
+          return
+        end
       end
       a:tag_entity { name = o.name, type = "organization", i = t.i, j = toks[e].j, score = 0.95 }
       for p = q, e do covered[p] = true end

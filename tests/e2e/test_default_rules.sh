@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 d=$E2E/fixtures/default-rules
 
-"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" \
+"$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
   "$d"/topics-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
@@ -81,6 +81,9 @@ want = {
                    ("person", "Samir al-Rawdan"), ("person", "Maros Kelcovic"),
                    # "the parent company, X,"; a numbered road
                    ("organization", "Corvalle"), ("place", "Highway 62")],
+    # national sides in a sports report; the dateline's and "in Wales" stay places
+    "sports-nations.md": [("organization", "Scotland"), ("organization", "Ireland"),
+                          ("place", "Wales"), ("place", "Dublin")],
 }
 unwanted = {
     "cues.md": ["Former", "San Francisco-based", "Denver-based", "March", "China's Ministry of Commerce"],
@@ -88,6 +91,7 @@ unwanted = {
     "world.md": ["Lindell Vale", "Planning & Research"],
     "people.md": ["Preston", "El Tanque"],
     "holdout.md": ["Lilly", "Novo", "Bolsonaro", "Lula", "Cummins", "Lone Pine"],
+    "sports-nations.md": [],
 }
 want_topics = {
     "topics-heist.md": (["medtop:20000104", "medtop:20000082"], []),
