@@ -642,8 +642,8 @@ return {
     for _, s in ipairs(singles) do
       local t = toks[s]
       local word = t.text
-      local lw = word:lower()
-      if word:find("^%u%l%l+$") and not parts[word] and not common[lw] and not vocab[lw]
+      local lw = long_orgs[1] and word:lower()
+      if long_orgs[1] and not parts[word] and word:find("^%u%l%l+$") and not common[lw] and not vocab[lw]
           and org_part(word) and not a:entity(word) then
         a:tag_entity { name = org_part(word), type = "organization", i = t.i, j = t.j, score = 0.6,
                        alias = word }
@@ -706,10 +706,18 @@ return {
       if ent.type == "person" then
         persons[#persons + 1] = ent.name
         folded[ent.name] = nutgraf.fold(ent.name)
-        local at = math.huge
-        for _, m in ipairs(ent.mentions) do at = math.min(at, m.i) end
-        first_at[ent.name] = at
+        first_at[ent.name] = ent.mentions
       end
+    end
+    local function first(name) -- where a person is first named (worked out when asked)
+      local v = first_at[name]
+      if type(v) == "table" then
+        local at = math.huge
+        for _, m in ipairs(v) do if m.i < at then at = m.i end end
+        first_at[name] = at
+        v = at
+      end
+      return v
     end
     for _, short in ipairs(persons) do
       local tail, long, inner = " " .. folded[short], nil, nil
@@ -717,7 +725,7 @@ return {
       for _, full in ipairs(persons) do
         local f = folded[full]
         if #f > #tail and f:sub(-#tail) == tail then
-          if long == nil or (lone and long and first_at[full] < first_at[long]) then
+          if long == nil or (lone and long and first(full) < first(long)) then
             long = full
           elseif not lone then
             long = false
@@ -726,7 +734,7 @@ return {
           inner = (inner == nil) and full or false
         end
       end
-      if lone and long and first_at[long] > first_at[short] then long = nil end
+      if lone and long and first(long) > first(short) then long = nil end
       if long then
         a:set_entity(short, { name = long })
       elseif lone and long == nil and inner then

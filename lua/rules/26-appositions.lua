@@ -323,24 +323,30 @@ return {
       if toks[k].lower and divisions[toks[k].text] then division(k) end
     end
     local lists, list_end = nil, 0
+    local roads = false -- (a numbered road is rare: look for one only when its word is there)
+    for w in pairs(road_words) do
+      if a.text:find(w .. " ", 1, true) then roads = true break end
+    end
     for k = 1, n - 2 do
       local t = toks[k]
       local w = t.lower and cue_words[t.text] and t.word and t.text
-      if t.text == "," and k > list_end and k > 1 and toks[k - 1].cap and toks[k + 1].cap then
-        local items = list_at(toks, k)
-        if items then
-          lists = lists or {}
-          lists[#lists + 1] = items
-          list_end = items[#items][2]
+      if t.text == "," then
+        if k > list_end and k > 1 and toks[k - 1].cap and toks[k + 1].cap then
+          local items = list_at(toks, k)
+          if items then
+            lists = lists or {}
+            lists[#lists + 1] = items
+            list_end = items[#items][2]
+          end
         end
-      end
-      if t.text == "," and k > 2 and toks[k - 1].lower and kinds[toks[k - 1].text] then
-        -- "the utility's parent company, PacifiCorp, faces": the name between commas
-        local e = run(k + 1)
-        if e and toks[e + 1] and toks[e + 1].text == "," and not given[toks[k + 1].text] then
-          tag(kinds[toks[k - 1].text], k + 1, e)
+        if k > 2 and toks[k - 1].lower and kinds[toks[k - 1].text] and toks[k + 1].cap then
+          -- "the utility's parent company, PacifiCorp, faces": the name between commas
+          local e = run(k + 1)
+          if e and toks[e + 1] and toks[e + 1].text == "," and not given[toks[k + 1].text] then
+            tag(kinds[toks[k - 1].text], k + 1, e)
+          end
         end
-      elseif t.cap and road_words[t.text] and toks[k + 1].digit and not covered[k] then
+      elseif roads and road_words[t.text] and toks[k + 1].digit and not covered[k] then
         -- "Highway 62", "Route 9": a numbered road
         tag("place", k, k + 1)
       end
