@@ -540,36 +540,41 @@ return {
       end
     end
 
+    local covered, long_orgs, org_names = {}, {}, {}
+    for _, ent in ipairs(a:entities()) do
+      for _, m in ipairs(ent.mentions) do covered[m.i] = true end
+      if ent.type == "organization" then
+        org_names[ent.name] = true
+        if ent.name:find(" ", 1, true) then long_orgs[#long_orgs + 1] = ent.name end
+      end
+    end
     -- A lone capitalized word that is the first or last name of a person
     -- found above is that person ("Bessent said", "Xi").
     -- (not of a name the gazetteer or a cue typed otherwise: "Eli Lilly"
     -- is the company, so "Lilly" alone is too)
-    local parts, inner_parts = {}, {}
+    local parts, inner_parts, done = {}, {}, {}
     for _, name in ipairs(people) do
-      local _, oty = orgs:lookup(name)
-      if oty ~= "organization" then
+      if not done[name] then
+        done[name] = true
         local first, last = name:match("^(%S+)"), name:match("(%S+)$")
-        parts[first] = true
-        parts[last] = true
-        -- a long name's inner words when a speech verb says so: "Lula said"
-        -- after "Luiz Inácio Lula da Silva"
-        local words = {}
-        for w in name:gmatch("%S+") do words[#words + 1] = w end
-        for p = 2, #words - 1 do
-          if #words >= 4 and words[p]:find("^[%u\128-\255]") then inner_parts[words[p]] = true end
+        if not org_names[name] then
+          parts[first] = true
+          parts[last] = true
+          if name:find("%S %S+ %S+ %S") then
+            -- a long name's inner words when a speech verb says so: "Lula said"
+            -- after "Luiz Inácio Lula da Silva"
+            local words = {}
+            for w in name:gmatch("%S+") do words[#words + 1] = w end
+            for p = 2, #words - 1 do
+              if words[p]:find("^[%u\128-\255]") then inner_parts[words[p]] = true end
+            end
+          end
         end
       end
     end
     -- Two or three capitalized words whose last word speaks alone elsewhere
     -- ("Jalen Brunson ... Brunson said") are a person; unknown names after
     -- "in"/"near" are places.
-    local covered, long_orgs = {}, {}
-    for _, ent in ipairs(a:entities()) do
-      for _, m in ipairs(ent.mentions) do covered[m.i] = true end
-      if ent.type == "organization" and ent.name:find(" ", 1, true) then
-        long_orgs[#long_orgs + 1] = ent.name
-      end
-    end
     for _, c in ipairs(pending) do
       if c.kind == "place" then
         local name = span_text(a, toks, c.s, c.e)
@@ -722,16 +727,24 @@ return {
     for _, short in ipairs(persons) do
       local tail, long, inner = " " .. folded[short], nil, nil
       local lone = not short:find(" ", 1, true)
-      for _, full in ipairs(persons) do
-        local f = folded[full]
-        if #f > #tail and f:sub(-#tail) == tail then
-          if long == nil or (lone and long and first(full) < first(long)) then
-            long = full
-          elseif not lone then
-            long = false
+      if lone then
+        -- (one search per name: at its end a surname, inside it an inner word)
+        local tsp = tail .. " "
+        for _, full in ipairs(persons) do
+          local pf = folded[full] .. " "
+          local pos = #pf > #tsp and pf:find(tsp, 1, true)
+          if pos and pos + #tsp - 1 == #pf then
+            if long == nil or first(full) < first(long) then long = full end
+          elseif pos then
+            inner = (inner == nil) and full or false
           end
-        elseif lone and #f > #tail and (" " .. f .. " "):find(tail .. " ", 2, true) then
-          inner = (inner == nil) and full or false
+        end
+      else
+        for _, full in ipairs(persons) do
+          local f = folded[full]
+          if #f > #tail and f:sub(-#tail) == tail then
+            long = (long == nil) and full or false
+          end
         end
       end
       if lone and long and first(long) > first(short) then long = nil end

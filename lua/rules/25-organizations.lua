@@ -309,7 +309,7 @@ return {
         local _ = 0
       elseif t.lower or (t.sent_start and t.cap and before_pairs[low(t)]) then
         -- (a sentence may open with the cue: "Analysts at Bernstein said")
-        local w, c, nx = low(t), toks[k - 1], toks[k + 1]
+        local w, c, nx = t.lower and t.text or low(t), toks[k - 1], toks[k + 1]
         if not (cue_words[w] and c and nx) then
           local _ = 0
         elseif team_verbs[w] then
