@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measure nutgraf's default rules.
 
-  python3 tools/eval.py --nutgraf build/nutgraf [--json] [--corpus-only | --wikigold-only]
+  python3 tools/eval.py --nutgraf build/nutgraf [--json] [--only GLOB]
+                        [--corpus-only | --wikigold-only]
 
 Two measurements (python3 stdlib only):
 
@@ -23,6 +24,7 @@ crashed (a malformed .expect.yaml counts as a crash and exits 1; a missing
 """
 
 import argparse
+import fnmatch
 import glob
 import json
 import os
@@ -241,12 +243,14 @@ def _match(pred, gold):
     return {i: j for j, i in gold_of.items()}
 
 
-def eval_corpus(nutgraf, corpus_dir):
+def eval_corpus(nutgraf, corpus_dir, only=None):
     parents = {}
     qcodes = load_qcodes(parents)
     t_exact, t_hier, n_topics = [0, 0, 0], [0, 0, 0], 0
     mds = sorted(glob.glob(os.path.join(corpus_dir, "*.md")))
     mds = [m for m in mds if os.path.basename(m) != "README.md"]
+    if only:
+        mds = [m for m in mds if fnmatch.fnmatch(os.path.basename(m), only)]
     recs, errors = run_nutgraf(nutgraf, mds)
     totals = {t: [0, 0, 0] for t in TYPES}
     topic_hits = 0
@@ -545,6 +549,8 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(ROOT, "tests/corpus"))
     ap.add_argument("--wikigold", default="/work/shared/data/wikigold/wikigold.conll.txt")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--only", metavar="GLOB",
+                    help="corpus: only the articles whose file name matches GLOB (e.g. 'ho-*.md')")
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--corpus-only", action="store_true")
     g.add_argument("--wikigold-only", action="store_true")
@@ -555,7 +561,7 @@ def main():
     out = {}
     try:
         if not args.wikigold_only:
-            out["corpus"] = eval_corpus(args.nutgraf, args.corpus)
+            out["corpus"] = eval_corpus(args.nutgraf, args.corpus, args.only)
             if not args.json:
                 print_corpus(out["corpus"], verbose=not args.quiet)
         if not args.corpus_only:

@@ -7,6 +7,7 @@
 local W = require("newsnames")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
+local given = nutgraf.words("../data/given-names.txt")
 
 local state_nouns = W.set {
   "government", "officials", "official", "authorities", "leader", "leaders", "president",
@@ -126,7 +127,16 @@ return {
     end
     for _, m in ipairs(org_matches) do
       local nxt = toks[m.last_token + 1]
-      if not (cap_word(nxt) and office_words[low(nxt)]) then
+      local prev = toks[m.first_token - 1]
+      if m.first_token == m.last_token and prev and prev.word and not org_span[prev.i]
+          and not W.function_words[low(prev)] and not prev.possessive and prev.j + 2 >= m.i
+          and (given[prev.text] or (prev.text:find("^%u%l+$") and not prev.sent_start
+            and not common[prev.text:lower()] and not places:lookup(prev.text)
+            and not W.titles[low(prev)] and not W.org_heads[low(prev)])) then
+        -- a one-word company after a given name is a surname: "Pat Cummins",
+        -- "Harrison Ford"; the names rule reads the person
+        local _ = 0
+      elseif not (cap_word(nxt) and office_words[low(nxt)]) then
         a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.9 }
       end
     end

@@ -36,6 +36,10 @@ local function run_end(toks, k)
     local nt = toks[e + 1]
     if is_name_word(nt) and not nt.sent_start then
       e = e + 1
+    elseif nt and nt.word and not nt.cap and nt.text:byte(3) == 45 -- '-'
+        and W.particles[nt.text:match("^(%l+)%-%u") or ""] then
+      -- "Khalil al-Hayya", "Abdel Fattah el-Sisi"
+      e = e + 1
     elseif nt and nt.possessive and is_name_word(toks[e + 2]) and not toks[e + 2].sent_start
         and W.org_heads[low(toks[e + 2])] and not places:lookup(text_of:sub(toks[k].i, toks[e].j)) then
       -- (but "China's Ministry of Commerce" is the country's ministry)
@@ -64,10 +68,17 @@ end
 -- "Ministry of Science and Innovation", "Office for the Coordination of
 -- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
 local joiners = W.set { "of", "for", "and" }
+-- "Commission on Human Rights", "Council on Foreign Relations",
+-- "Intergovernmental Panel on Climate Change": these heads take "on"
+local on_heads = W.set { "commission", "committee", "council", "panel", "conference", "institute",
+  "center", "centre", "office", "task", "force", "forum", "coalition", "alliance" }
+local function joins(j, e_tok)
+  return j and j.word and (joiners[low(j)] or (low(j) == "on" and on_heads[low(e_tok)]))
+end
 local function org_tail(toks, e)
   while true do
     local j = toks[e + 1]
-    if not (j and j.word and joiners[low(j)]) then return e end
+    if not joins(j, toks[e]) then return e end
     local q = e + 2
     if toks[q] and low(toks[q]) == "the" then q = q + 1 end
     if not is_name_word(toks[q]) or toks[q].sent_start or W.function_words[low(toks[q])] then return e end
@@ -362,6 +373,18 @@ return {
           local spoke = (after_word and W.speech[after_word]) or
               (before_word and W.speech[before_word]) or
               (nxt and nxt.text == "," and toks[e + 2] and W.titles[low(toks[e + 2])])
+          if not spoke and nxt and nxt.text == "," and toks[e + 2] and
+              (toks[e + 2].text == "the" or toks[e + 2].text == "a" or toks[e + 2].text == "an") then
+            -- "Maros Sefcovic, the EU trade commissioner,": a title closes the apposition
+            for q = e + 3, e + 6 do
+              local w1, w2 = toks[q], toks[q + 1]
+              if not (w1 and w1.word) or w1.possessive then break end
+              if W.titles[low(w1)] and w1.lower and w2 and (w2.text == "," or w2.text == ".") then
+                spoke = true
+                break
+              end
+            end
+          end
           local n2 = toks[e + 2]
           local aged = nxt and nxt.text == "," and n2 and
               ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))
@@ -374,7 +397,8 @@ return {
             end
             return pp_v
           end
-          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for") and not cue_person
+          if W.of_heads[head] and nxt and (low(nxt) == "of" or low(nxt) == "for" or joins(nxt, toks[e]))
+              and not cue_person
               and not (head == "hall" and toks[e + 2] and toks[e + 2].text:find("^Fam")) then
             -- ("Hall of Fame" is read by the organizations rule)
             -- "the University of Oxford", "Ministry of Science and Innovation"
@@ -516,21 +540,41 @@ return {
       end
     end
 
+    local covered, long_orgs, org_names = {}, {}, {}
+    for _, ent in ipairs(a:entities()) do
+      for _, m in ipairs(ent.mentions) do covered[m.i] = true end
+      if ent.type == "organization" then
+        org_names[ent.name] = true
+        if ent.name:find(" ", 1, true) then long_orgs[#long_orgs + 1] = ent.name end
+      end
+    end
     -- A lone capitalized word that is the first or last name of a person
     -- found above is that person ("Bessent said", "Xi").
-    local parts = {}
+    -- (not of a name the gazetteer or a cue typed otherwise: "Eli Lilly"
+    -- is the company, so "Lilly" alone is too)
+    local parts, inner_parts, done = {}, {}, {}
     for _, name in ipairs(people) do
-      local first, last = name:match("^(%S+)"), name:match("(%S+)$")
-      parts[first] = true
-      parts[last] = true
+      if not done[name] then
+        done[name] = true
+        local first, last = name:match("^(%S+)"), name:match("(%S+)$")
+        if not org_names[name] then
+          parts[first] = true
+          parts[last] = true
+          if name:find("%S %S+ %S+ %S") then
+            -- a long name's inner words when a speech verb says so: "Lula said"
+            -- after "Luiz Inácio Lula da Silva"
+            local words = {}
+            for w in name:gmatch("%S+") do words[#words + 1] = w end
+            for p = 2, #words - 1 do
+              if words[p]:find("^[%u\128-\255]") then inner_parts[words[p]] = true end
+            end
+          end
+        end
+      end
     end
     -- Two or three capitalized words whose last word speaks alone elsewhere
     -- ("Jalen Brunson ... Brunson said") are a person; unknown names after
     -- "in"/"near" are places.
-    local covered = {}
-    for _, ent in ipairs(a:entities()) do
-      for _, m in ipairs(ent.mentions) do covered[m.i] = true end
-    end
     for _, c in ipairs(pending) do
       if c.kind == "place" then
         local name = span_text(a, toks, c.s, c.e)
@@ -581,10 +625,34 @@ return {
         if not cue then a:drop_entity(e.name) end
       end
     end
+    -- The first or last word of one found organization's longer name, when
+    -- it is no everyday word, is that organization: "Lilly" after "Eli Lilly",
+    -- "Novo" after "Novo Nordisk".
+    local org_parts -- (made when a single first needs it)
+    local function org_part(word)
+      if not org_parts then
+        org_parts = {}
+        for _, name in ipairs(long_orgs) do
+          for _, w in ipairs { name:match("^(%S+)"), name:match("(%S+)$") } do
+            local lw = w:lower()
+            if w:find("^%u%l%l+$") and not common[lw] and not vocab[lw] and not legal_forms[lw]
+                and not places:lookup(w) then
+              org_parts[w] = (org_parts[w] == nil or org_parts[w] == name) and name or false
+            end
+          end
+        end
+      end
+      return org_parts[word]
+    end
     for _, s in ipairs(singles) do
       local t = toks[s]
       local word = t.text
-      if parts[word] then
+      local lw = long_orgs[1] and word:lower()
+      if long_orgs[1] and not parts[word] and word:find("^%u%l%l+$") and not common[lw] and not vocab[lw]
+          and org_part(word) and not a:entity(word) then
+        a:tag_entity { name = org_part(word), type = "organization", i = t.i, j = t.j, score = 0.6,
+                       alias = word }
+      elseif parts[word] or (inner_parts[word] and spoke_single[word]) then
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
           and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
@@ -634,20 +702,56 @@ return {
     end
     -- "Rodríguez Zapatero", "Von der Leyen": the end of one person's full
     -- name is that person, when only one full name ends so.
-    local persons = {}
+    -- A lone surname that ends several full names ("Jair Bolsonaro",
+    -- "Flávio Bolsonaro") is, as wire copy uses it, the one named first; a
+    -- lone word inside exactly one longer name, not its first word ("Lula"
+    -- in "Luiz Inácio Lula da Silva"), is that person.
+    local persons, first_at, folded = {}, {}, {}
     for _, ent in ipairs(a:entities()) do
-      if ent.type == "person" then persons[#persons + 1] = ent.name end
+      if ent.type == "person" then
+        persons[#persons + 1] = ent.name
+        folded[ent.name] = nutgraf.fold(ent.name)
+        first_at[ent.name] = ent.mentions
+      end
+    end
+    local function first(name) -- where a person is first named (worked out when asked)
+      local v = first_at[name]
+      if type(v) == "table" then
+        local at = math.huge
+        for _, m in ipairs(v) do if m.i < at then at = m.i end end
+        first_at[name] = at
+        v = at
+      end
+      return v
     end
     for _, short in ipairs(persons) do
-      if short:find(" ", 1, true) then
-        local tail, long = " " .. nutgraf.fold(short), nil
+      local tail, long, inner = " " .. folded[short], nil, nil
+      local lone = not short:find(" ", 1, true)
+      if lone then
+        -- (one search per name: at its end a surname, inside it an inner word)
+        local tsp = tail .. " "
         for _, full in ipairs(persons) do
-          local f = nutgraf.fold(full)
+          local pf = folded[full] .. " "
+          local pos = #pf > #tsp and pf:find(tsp, 1, true)
+          if pos and pos + #tsp - 1 == #pf then
+            if long == nil or first(full) < first(long) then long = full end
+          elseif pos then
+            inner = (inner == nil) and full or false
+          end
+        end
+      else
+        for _, full in ipairs(persons) do
+          local f = folded[full]
           if #f > #tail and f:sub(-#tail) == tail then
             long = (long == nil) and full or false
           end
         end
-        if long then a:set_entity(short, { name = long }) end
+      end
+      if lone and long and first(long) > first(short) then long = nil end
+      if long then
+        a:set_entity(short, { name = long })
+      elseif lone and long == nil and inner then
+        a:set_entity(short, { name = inner })
       end
     end
   end,

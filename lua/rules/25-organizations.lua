@@ -283,11 +283,17 @@ return {
       end
       local _, _, kind = places:lookup(o.name)
       if not kind then _, _, kind = places:lookup(o.name:match("(%S+)$")) end -- "North Melbourne"
-      if kind ~= "city" and kind ~= "town" then return end
+      local national = kind == "country" or kind == "nation"
+      if kind ~= "city" and kind ~= "town" and not national then return end
       for _, m in ipairs(o.mentions) do
         -- the city of the dateline ("NEW YORK (AP) --") stays a place
         local d = toks[W.token_at(toks, m.i) or q]
         if d.upper and #d.text > 1 then return end
+        -- a national side, unless the country is also a place here ("in England")
+        local b = toks[(W.token_at(toks, m.i) or q) - 1]
+        if national and b and b.word and (W.strong_place_preps[low(b)] or low(b) == "from") then
+          return
+        end
       end
       a:tag_entity { name = o.name, type = "organization", i = t.i, j = toks[e].j, score = 0.95 }
       for p = q, e do covered[p] = true end
@@ -301,8 +307,9 @@ return {
       local t = toks[k]
       if not t.word then
         local _ = 0
-      elseif t.lower then
-        local w, c, nx = t.text, toks[k - 1], toks[k + 1]
+      elseif t.lower or (t.sent_start and t.cap and before_pairs[low(t)]) then
+        -- (a sentence may open with the cue: "Analysts at Bernstein said")
+        local w, c, nx = t.lower and t.text or low(t), toks[k - 1], toks[k + 1]
         if not (cue_words[w] and c and nx) then
           local _ = 0
         elseif team_verbs[w] then

@@ -12,7 +12,7 @@ for _, w in ipairs {
   "municipality", "municipalities", "commune", "communes", "district", "districts", "region",
   "province", "provinces", "parish", "suburb", "suburbs", "hamlet", "hamlets", "township",
   "borough", "island", "islands", "prefecture", "département", "canton", "neighbourhood",
-  "neighborhood", "settlement", "capital", "state", "states", "river", "lake", "mountain",
+  "neighborhood", "communities", "settlement", "capital", "state", "states", "river", "lake", "mountain",
 } do kinds[w] = "place" end
 for _, w in ipairs {
   "band", "bands", "label", "company", "companies", "firm", "club", "clubs", "team", "teams",
@@ -59,12 +59,26 @@ local member_verbs = {
   loaned = { to = true }, acquired = { by = true }, owned = { by = true }, bought = { by = true },
   transferred = { to = true }, sold = { to = true }, merged = { with = true },
 }
+-- Words that may follow the defining noun: "a Dutch semiconductor maker
+-- owned by Wingtech", "a lender based in Lagos".
+local participles = W.set { "based", "owned", "founded", "controlled", "headquartered", "listed",
+  "run", "backed", "that", "which", "whose" }
+
+-- Capitalized words that number a road: "Highway 62", "Interstate 5".
+local road_words = W.set { "Highway", "Route", "Interstate", "Motorway", "Autobahn" }
+
+-- Lower-case nouns after a name that say what it names ("none": no entity).
+local after_nouns = { party = "organization", crossing = "place", checkpoint = "place",
+  fire = "none", blaze = "none", wildfire = "none" }
+
 -- every lower-case word that starts a cue of this rule, for a quick test
 local cue_words = { is = true, was = true, are = true }
-for _, list in ipairs { kinds, member_verbs, divisions } do
+for _, list in ipairs { kinds, member_verbs, divisions, after_nouns } do
   for w in pairs(list) do cue_words[w] = true end
 end
+cue_words["and"] = true
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
+
 local given = nutgraf.words("../data/given-names.txt")
 
 local function name_word(t)
@@ -205,7 +219,7 @@ return {
           local nx = toks[q + 1]
           -- "the company's founder" names no company
           if t.possessive or (nx and (nx.text == "'" or nx.text == "’")) then return nil end
-          if nx and nx.word and not W.function_words[low(nx)] and nx.text ~= "based" then return nil end
+          if nx and nx.word and not W.function_words[low(nx)] and not participles[nx.text] then return nil end
           return kind
         end
       end
@@ -267,20 +281,79 @@ return {
         end
       end
     end
+    -- "in Emden and Zwickau": after a place cue, a name joined by "and" to
+    -- a place is one too.
+    local function and_place(k)
+      if place_tok[k - 1] and not taken(k + 1) then
+        local s = k - 1
+        while s > 1 and place_tok[s - 1] and owner[s - 1] == owner[k - 1] do s = s - 1 end
+        local b = toks[s - 1]
+        local e = b and b.word and W.strong_place_preps[low(b)] and run(k + 1)
+        if e and not given[toks[k + 1].text] and not W.org_heads[low(toks[e])]
+            and not (toks[e + 1] and toks[e + 1].possessive) then
+          tag("place", k + 1, e)
+        end
+      end
+    end
+    -- A lower-case noun right after a name types it: "his new Jan Suraaj
+    -- party", "the Kerem Shalom crossing"; "the Lone Pine fire" is no person.
+    local function after_noun(k, kind)
+      local e = k - 1
+      local ent = owner[e]
+      if ent and ent.type == "person" and toks[e].word and toks[e].cap
+          and not (toks[k + 1] and toks[k + 1].possessive) and a:entity(ent.name) then
+        local m1 = ent.mentions[1]
+        if #ent.mentions == 1 and toks[e].j == m1.j then
+          if kind == "none" then
+            a:drop_entity(ent.name)
+          else
+            a:set_entity(ent.name, { type = kind })
+          end
+        end
+      elseif kind ~= "none" and not covered[e] and name_word(toks[e]) then
+        local s = e
+        while s > e - 3 and name_word(toks[s - 1]) and not covered[s - 1] do s = s - 1 end
+        if not W.function_words[low(toks[s])] and not W.titles[low(toks[e])] and not given[toks[s].text]
+            and not places:lookup(a.text:sub(toks[s].i, toks[e].j)) then
+          tag(kind, s, e)
+        end
+      end
+    end
     for k = math.max(1, n - 1), n do
       if toks[k].lower and divisions[toks[k].text] then division(k) end
     end
     local lists, list_end = nil, 0
+    local roads = false -- (a numbered road is rare: look for one only when its word is there)
+    for w in pairs(road_words) do
+      if a.text:find(w .. " ", 1, true) then roads = true break end
+    end
     for k = 1, n - 2 do
       local t = toks[k]
       local w = t.lower and cue_words[t.text] and t.word and t.text
-      if t.text == "," and k > list_end and k > 1 and toks[k - 1].cap and toks[k + 1].cap then
-        local items = list_at(toks, k)
-        if items then
-          lists = lists or {}
-          lists[#lists + 1] = items
-          list_end = items[#items][2]
+      if t.text == "," then
+        if k > list_end and k > 1 and toks[k - 1].cap and toks[k + 1].cap then
+          local items = list_at(toks, k)
+          if items then
+            lists = lists or {}
+            lists[#lists + 1] = items
+            list_end = items[#items][2]
+          end
         end
+        if k > 2 and toks[k - 1].lower and kinds[toks[k - 1].text] and toks[k + 1].cap then
+          -- "the utility's parent company, PacifiCorp, faces": the name between commas
+          local e = run(k + 1)
+          if e and toks[e + 1] and toks[e + 1].text == "," and not given[toks[k + 1].text] then
+            tag(kinds[toks[k - 1].text], k + 1, e)
+          end
+        end
+      elseif roads and road_words[t.text] and toks[k + 1].digit and not covered[k] then
+        -- "Highway 62", "Route 9": a numbered road
+        tag("place", k, k + 1)
+      end
+      if w == "and" then
+        and_place(k)
+      elseif w and after_nouns[w] and k > 1 then
+        after_noun(k, after_nouns[w])
       end
       if w and divisions[w] then division(k) end
       local kind = w and kinds[w]
@@ -295,8 +368,14 @@ return {
         local _ = 0
       elseif kind == of_kinds and toks[k + 1].text == "of" then
         local e = run(k + 2)
-        if e then
+        if not e and place_tok[k + 2] and w:find("s$") then
+          -- "the communities of Eagle Point and Trail": the first one known
+          e = k + 2
+          while place_tok[e + 1] and owner[e + 1] == owner[k + 2] do e = e + 1 end
+        elseif e then
           tag(kind, k + 2, e)
+        end
+        if e then
           while w:find("s$") and toks[e + 1] and (toks[e + 1].text == "," or low(toks[e + 1]) == "and") do
             local q = e + 2
             if toks[q] and low(toks[q]) == "and" then q = q + 1 end
@@ -340,6 +419,8 @@ return {
         local opens = toks[s].sent_start or (b and not b.word) or (w == "," and b and b.lower and b.word
           and not W.function_words[low(toks[s])])
         local dkind = opens and defining_noun(k + 2)
+        -- "The Rashtriya Janata Dal, the largest party": the name starts after "The"
+        if dkind and toks[s].sent_start and s < k - 1 and low(toks[s]) == "the" then s = s + 1 end
         if dkind and t.text ~= "," or (dkind and dkind == "organization") then
           if not W.function_words[low(toks[s])] and not W.titles[low(toks[k - 1])] then
             tag(dkind, s, k - 1)

@@ -70,6 +70,9 @@ local KINDS = {
   { "central bank", "medtop:20000350" }, { "reserve bank", "medtop:20000350" },
   { "%f[%a]army$", "medtop:20000599" }, { "%f[%a]navy$", "medtop:20000599" },
   { "air force", "medtop:20000599" }, { "armed forces", "medtop:20000599" },
+  { "competition", "medtop:20000123" }, { "antitrust", "medtop:20000123" },
+  { "kartell", "medtop:20000123" },
+  { "drug administration", "medtop:20000223" }, { "medicines agency", "medtop:20000223" },
   { "school district", "medtop:20000400" }, { "board of education", "medtop:20000400" },
 }
 local KIND_WEIGHT = 0.5   -- per organization, two at most per topic
