@@ -66,35 +66,6 @@ row() { # name seconds rss articles floor
     printf "  %-28s %9.3f s %10.0f/s %8d MB %9.1fx\n", name, t, rate, m, ratio }'
 }
 
-# p5 DIR: precision@5 of the related links in an output tree, against threads.tsv.
-p5_nutgraf() {
-  python3 - "$1" <<'PY'
-import os, re, sys
-root = sys.argv[1]
-thread = {}
-for line in open(os.path.join(root, "threads.tsv")):
-    p, t = line.rstrip("\n").split("\t")[:2]
-    thread[p.replace("content/", "", 1)] = t
-size = {}
-for t in thread.values():
-    size[t] = size.get(t, 0) + 1
-tot = cnt = 0
-out = os.path.join(root, "public-content")
-for p, t in thread.items():
-    if size[t] < 2:
-        continue
-    try:
-        text = open(os.path.join(out, p), encoding="utf-8").read()
-    except OSError:
-        continue
-    fm = text.split("\n---", 1)[0]
-    links = re.findall(r"^  - path: (.+)$", fm, re.M)[:5]
-    hit = sum(1 for q in links if thread.get(q.strip("'\"")) == t)
-    tot += hit / min(5, size[t] - 1)
-    cnt += 1
-print("%.3f" % (tot / cnt if cnt else 0))
-PY
-}
 
 for n in $SIZES; do
   corpus=$bench/corpus-$n
@@ -129,7 +100,7 @@ for n in $SIZES; do
   echo "  related stage alone (known tags from features.tsv):"
   "$bench/related_bench" "$corpus" --threads "$JOBS" | sed 's/^/    /'
   "$bench/related_bench" "$corpus" --baseline --sample 1000 | sed 's/^/    /'
-  echo "  precision@5 of the built site's related links (nutgraf's own tags): $(p5_nutgraf "$corpus")"
+  echo "  precision@5 of the built site's related links (nutgraf's own tags): $(python3 bench/p5.py nutgraf "$corpus")"
 
   if [ "${BENCH_HUGO:-1}" != 0 ] && command -v hugo >/dev/null 2>&1; then
     hsite=$bench/hugo-$n
@@ -164,30 +135,7 @@ TOML
     echo "  Hugo over nutgraf's tagged output (related on people/organizations/places/topics):"
     row "hugo --quiet (whole site)" "$T" "$M" "$n" "$floor"
     awk -v h="$T" -v c="$cold" 'BEGIN { printf "    hugo / nutgraf cold = %.2f\n", h / c }'
-    hp5=$(python3 - "$corpus" "$hsite/public" <<'PY'
-import os, sys
-root, pub = sys.argv[1], sys.argv[2]
-thread = {}
-for line in open(os.path.join(root, "threads.tsv")):
-    p, t = line.rstrip("\n").split("\t")[:2]
-    thread[p.replace("content/", "", 1)] = t
-size = {}
-for t in thread.values():
-    size[t] = size.get(t, 0) + 1
-tot = cnt = 0
-for p, t in thread.items():
-    if size[t] < 2:
-        continue
-    page = os.path.join(pub, os.path.splitext(p)[0], "index.html")
-    try:
-        links = [l.strip() for l in open(page, encoding="utf-8") if l.strip()][:5]
-    except OSError:
-        continue
-    tot += sum(1 for q in links if thread.get(q) == t) / min(5, size[t] - 1)
-    cnt += 1
-print("%.3f (n=%d)" % (tot / cnt if cnt else 0, cnt))
-PY
-)
+    hp5=$(python3 bench/p5.py hugo "$corpus" "$hsite/public")
     echo "    Hugo related precision@5: $hp5"
   else
     echo "  (no Hugo comparison: hugo not installed or BENCH_HUGO=0)"
