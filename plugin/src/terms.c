@@ -128,11 +128,68 @@ static int cand_str_cmp(const void *a, const void *b) {
   return strcmp(((const cand *)a)->s, ((const cand *)b)->s);
 }
 
-static int cand_tf_cmp(const void *a, const void *b) {
-  const cand *x = a, *y = b;
-  if (x->tf != y->tf)
-    return x->tf > y->tf ? -1 : 1;
-  return strcmp(x->s, y->s);
+/* Sift c[i] down the max-heap c[0..n) ordered by term. */
+static void sift_down(cand *c, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < n && strcmp(c[l].s, c[m].s) > 0)
+      m = l;
+    if (l + 1 < n && strcmp(c[l + 1].s, c[m].s) > 0)
+      m = l + 1;
+    if (m == i)
+      return;
+    cand t = c[i];
+    c[i] = c[m];
+    c[m] = t;
+    i = m;
+  }
+}
+
+/* Move the k (< n) candidates that come first by (tf descending, term) to
+ * c[0..k) in any order and return k. Sorting all of them by that order cost
+ * a tenth of a build: most candidates share tf 1, so nearly every
+ * comparison was a strcmp. Instead find the tf of the k-th (the cut), keep
+ * everything above it, and choose the smallest terms among those at the cut
+ * with a bounded heap. */
+static size_t keep_top(cand *c, size_t n, size_t k) {
+  uint32_t lo = 1, hi = 1; /* cut: the largest tf with >= k candidates at or above it */
+  for (size_t i = 0; i < n; i++)
+    hi = c[i].tf > hi ? c[i].tf : hi;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo + 1) / 2;
+    size_t at_or_above = 0;
+    for (size_t i = 0; i < n; i++)
+      at_or_above += c[i].tf >= mid;
+    if (at_or_above >= k)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  uint32_t cut = lo;
+  size_t above = 0; /* c[0..above): tf > cut; then c[above..ties): tf == cut */
+  for (size_t i = 0; i < n; i++)
+    if (c[i].tf > cut) {
+      cand t = c[above];
+      c[above++] = c[i];
+      c[i] = t;
+    }
+  size_t ties = above;
+  for (size_t i = above; i < n; i++)
+    if (c[i].tf == cut) {
+      cand t = c[ties];
+      c[ties++] = c[i];
+      c[i] = t;
+    }
+  size_t want = k - above; /* <= ties - above by the choice of cut */
+  cand *h = c + above;
+  for (size_t i = want / 2; i-- > 0;)
+    sift_down(h, want, i);
+  for (size_t i = want; i < ties - above; i++)
+    if (strcmp(h[i].s, h[0].s) < 0) {
+      h[0] = h[i];
+      sift_down(h, want, 0);
+    }
+  return k;
 }
 
 static int only_blanks(const char *s, size_t a, size_t b) {
@@ -258,10 +315,8 @@ size_t ng_terms_extract(const char *text, size_t len, const ng_token *toks, size
     }
   }
   free(slot);
-  if (max_terms && nu > max_terms) { /* the top max_terms by tf, then by term */
-    qsort(c, nu, sizeof *c, cand_tf_cmp);
-    nu = max_terms;
-  }
+  if (max_terms && nu > max_terms) /* the top max_terms by tf, then by term */
+    nu = keep_top(c, nu, max_terms);
   qsort(c, nu, sizeof *c, cand_str_cmp);
   size_t bytes = 0;
   for (size_t j = 0; j < nu; j++)

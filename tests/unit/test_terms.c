@@ -222,3 +222,47 @@ Test(terms, many_distinct_terms_counted_and_sorted) {
   free(toks);
   ng_buf_free(&b);
 }
+
+static int by_tf_then_term(const void *a, const void *b) {
+  const ng_term *x = a, *y = b;
+  if (x->tf != y->tf)
+    return x->tf > y->tf ? -1 : 1;
+  return strcmp(x->term, y->term);
+}
+
+static int by_term(const void *a, const void *b) {
+  return strcmp(((const ng_term *)a)->term, ((const ng_term *)b)->term);
+}
+
+/* max_terms picks the same terms as sorting them all by (tf desc, term) and
+ * keeping the first max_terms, on random texts where many terms share the
+ * tf at the cut. */
+Test(terms, max_terms_equals_full_sort) {
+  static const char *const syl[] = {"kar", "vel", "mon", "tis", "bru", "sel", "dor", "pan"};
+  srand(7);
+  for (int round = 0; round < 200; round++) {
+    char text[4096];
+    size_t len = 0;
+    int words = 20 + rand() % 100;
+    for (int w = 0; w < words; w++) {
+      int v = rand() % 24, f = rand() % 3 ? v % 6 : v; /* skewed: several tf levels */
+      len += (size_t)snprintf(text + len, sizeof text - len, "%s%s, ", syl[f % 8],
+                              syl[(f / 8 + v) % 8]);
+    }
+    static ng_token toks[1024];
+    size_t nt = toy_tokenize(text, toks);
+    ng_term *all, *top;
+    size_t na = ng_terms_extract(text, len, toks, nt, 0, &all);
+    size_t max = 1 + (size_t)(rand() % 12);
+    size_t nk = ng_terms_extract(text, len, toks, nt, max, &top);
+    cr_assert_eq(nk, na < max ? na : max);
+    qsort(all, na, sizeof *all, by_tf_then_term);
+    qsort(all, nk, sizeof *all, by_term);
+    for (size_t i = 0; i < nk; i++) {
+      cr_assert_str_eq(top[i].term, all[i].term, "round %d, max %zu, term %zu", round, max, i);
+      cr_assert_eq(top[i].tf, all[i].tf);
+    }
+    ng_terms_free(all);
+    ng_terms_free(top);
+  }
+}
