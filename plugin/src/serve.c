@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "preview.h"
+#include "text.h"
 #include "util.h"
 
 #define MAX_SHOWN_ERRORS 50
@@ -334,7 +335,16 @@ static enum MHD_Result send_page(ng_server *s, struct MHD_Connection *c, const s
 
 static enum MHD_Result not_found(ng_server *s, struct MHD_Connection *c, const snapshot *p,
                                  const char *url) {
-  json_t *d = json_pack("{s:s, s:s}", "title", "Not found", "path", url);
+  /* The page shows the path: bytes that are not UTF-8 (%ff) become '?'
+   * rather than failing the page (JSON strings are UTF-8). */
+  char *shown = ng_strdup(url);
+  size_t n = shown ? strlen(shown) : 0, at = 0, bad;
+  while (at < n && ng_utf8_check(shown + at, n - at, &bad) == -1) {
+    shown[at + bad] = '?';
+    at += bad + 1;
+  }
+  json_t *d = shown ? json_pack("{s:s, s:s}", "title", "Not found", "path", shown) : NULL;
+  free(shown);
   if (!d)
     return MHD_NO;
   return send_page(s, c, p, MHD_HTTP_NOT_FOUND, "notfound", d);

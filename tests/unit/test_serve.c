@@ -182,6 +182,10 @@ Test(serve, only_pages_and_assets) {
     cr_expect_null(strstr(r, "content: content"), "%s leaked the config", bad[i]);
     free(r);
   }
+  /* a path that is not UTF-8 still gets the 404 page */
+  char *nu = get("/%ff%fe.png", 404);
+  cr_expect(strstr(nu, "<code>/??.png</code>") != NULL, "%s", nu);
+  free(nu);
   /* the 404 page shows the path as text */
   char *r = get("/%3Cscript%3Ex", 404);
   cr_expect_null(strstr(r, "<script>x"));
@@ -361,6 +365,20 @@ Test(serve_watch, edit_rebuilds_and_reloads, .timeout = 60) {
     free(r);
   }
   cr_expect(fresher, "the second edit was never rebuilt");
+  teardown();
+}
+
+Test(serve_watch, static_file_change_reloads, .timeout = 60) {
+  make_site();
+  write_file(site, "static/images/x.png", "one");
+  start(1);
+  unsigned long g = ng_server_generation(srv);
+  usleep(100000);
+  write_file(site, "static/images/x.png", "two");
+  cr_expect_gt(ng_server_wait(srv, g, 10000), g, "no reload after a static file changed");
+  char *r = get("/images/x.png", 200);
+  cr_expect(strstr(r, "\r\n\r\ntwo") != NULL, "%s", r);
+  free(r);
   teardown();
 }
 
