@@ -19,7 +19,7 @@ static const char *const KEY_NAMES[NG_KEY_COUNT + 1] = {
 
 static const char *const TOP_KEYS[] = {
     "content", "output", "rules", "default_rules", "keys", "limits", "related", "preview", NULL};
-static const char *const PREVIEW_KEYS[] = {"raw_html", NULL};
+static const char *const PREVIEW_KEYS[] = {"raw_html", "static", NULL};
 static const char *const LIMIT_KEYS[] = {"max_article_bytes", "instruction_budget", "memory_limit",
                                          NULL};
 static const char *const RELATED_KEYS[] = {
@@ -313,6 +313,67 @@ static int read_rules(ctx *c, ng_config *cfg, const ng_ynode *v) {
   return 0;
 }
 
+static void free_list(char ***list, size_t *n) {
+  for (size_t i = 0; *list && i < *n; i++)
+    free((*list)[i]);
+  free(*list);
+  *list = NULL;
+  *n = 0;
+}
+
+/* Append a site-relative or absolute path to a NULL-terminated list. */
+static int add_path(ctx *c, const char *site, const char *rel, char ***list, size_t *n) {
+  char **l = ng_realloc(*list, (*n + 2) * sizeof *l);
+  if (!l)
+    return nomem(c);
+  *list = l;
+  l[*n] = NULL;
+  if (set_path(c, site, rel, &l[*n]) < 0)
+    return -1;
+  l[++*n] = NULL;
+  return 0;
+}
+
+/* preview.static: the directories root-absolute URLs are looked up in. */
+static int read_static(ctx *c, ng_config *cfg, const ng_ynode *v) {
+  const char *expect = "a directory or a list of directories";
+  free_list(&cfg->preview_static, &cfg->npreview_static);
+  if (!(cfg->preview_static = ng_calloc(1, sizeof *cfg->preview_static)))
+    return nomem(c);
+  if (v->kind == NG_Y_SCALAR) {
+    char *s = NULL;
+    int rc = get_string_as(c, "preview.static", v, expect, &s);
+    if (rc == 0)
+      rc = add_path(c, cfg->site_dir, s, &cfg->preview_static, &cfg->npreview_static);
+    free(s);
+    return rc;
+  }
+  if (v->kind != NG_Y_SEQ)
+    return type_error(c, "preview.static", v, expect);
+  for (size_t i = 0; i < v->n; i++) {
+    char *s = NULL, name[48];
+    snprintf(name, sizeof name, "preview.static[%zu]", i);
+    int rc = get_string_as(c, name, v->items[i], "a directory", &s);
+    if (rc == 0)
+      rc = add_path(c, cfg->site_dir, s, &cfg->preview_static, &cfg->npreview_static);
+    free(s);
+    if (rc < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int read_preview(ctx *c, ng_config *cfg, const ng_ynode *v) {
+  if (v->kind != NG_Y_MAP)
+    return type_error(c, "preview", v, "a mapping");
+  if (check_keys(c, v, "preview", PREVIEW_KEYS) < 0)
+    return -1;
+  const ng_ynode *raw = ng_ynode_get(v, "raw_html"), *st = ng_ynode_get(v, "static");
+  if (raw && get_bool(c, "preview.raw_html", raw, &cfg->preview_raw_html) < 0)
+    return -1;
+  return st ? read_static(c, cfg, st) : 0;
+}
+
 static int managed_index(const char *name) {
   for (int i = 0; i < NG_KEY_COUNT; i++)
     if (!strcmp(name, KEY_NAMES[i]))
@@ -482,15 +543,9 @@ static int read_root(ctx *c, ng_config *cfg, const ng_ynode *root) {
       rc = read_keys(c, cfg, v);
     else if (!strcmp(k, "limits"))
       rc = read_limits(c, cfg, v);
-    else if (!strcmp(k, "preview")) {
-      if (v->kind != NG_Y_MAP)
-        rc = type_error(c, "preview", v, "a mapping");
-      else if ((rc = check_keys(c, v, "preview", PREVIEW_KEYS)) == 0) {
-        const ng_ynode *raw = ng_ynode_get(v, "raw_html");
-        if (raw)
-          rc = get_bool(c, "preview.raw_html", raw, &cfg->preview_raw_html);
-      }
-    } else
+    else if (!strcmp(k, "preview"))
+      rc = read_preview(c, cfg, v);
+    else
       rc = read_related(c, cfg, v);
     if (rc < 0)
       return -1;
@@ -521,6 +576,9 @@ static int set_defaults(ctx *c, ng_config *cfg) {
   cfg->rules = ng_calloc(1, sizeof *cfg->rules);
   if (!cfg->rules)
     return nomem(c);
+  if (add_path(c, cfg->site_dir, "static", &cfg->preview_static, &cfg->npreview_static) < 0 ||
+      add_path(c, cfg->site_dir, ".", &cfg->preview_static, &cfg->npreview_static) < 0)
+    return -1;
   char *rules = ng_path_join(cfg->site_dir, "rules");
   if (!rules)
     return nomem(c);
@@ -581,5 +639,6 @@ void ng_config_free(ng_config *cfg) {
   for (int i = 0; i < NG_KEY_COUNT; i++)
     free(cfg->keys[i]);
   free(cfg->url_pattern);
+  free_list(&cfg->preview_static, &cfg->npreview_static);
   memset(cfg, 0, sizeof *cfg);
 }

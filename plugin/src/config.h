@@ -40,7 +40,12 @@ typedef struct ng_config {
   double related_section_boost; /* default 0 */
   double related_df_cap;        /* default 0.05: tags in more docs are cut */
   int preview_raw_html;         /* preview.raw_html: keep articles' raw HTML (default 0) */
-  char *url_pattern;            /* default "/:section/:slug/" */
+  /* preview.static: where `nutgraf serve` looks up root-absolute URLs, in
+   * order, joined with site_dir; NULL-terminated. Default: SITE/static,
+   * SITE/. (Hugo's static/, then the site root as Jekyll serves it). */
+  char **preview_static;
+  size_t npreview_static;
+  char *url_pattern; /* default "/:section/:slug/" */
 } ng_config;
 
 /* Load SITE/nutgraf.yaml (a missing, empty or null file gives defaults).

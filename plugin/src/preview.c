@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,6 +111,68 @@ int ng_preview_map_path(const char *root, const char *path, char **out) {
   }
   *out = real;
   return 0;
+}
+
+/* ---- Static files ----------------------------------------------------- */
+
+const char *ng_preview_static_type(const char *name) {
+  static const char *const types[][2] = {{"png", "image/png"},
+                                         {"jpg", "image/jpeg"},
+                                         {"jpeg", "image/jpeg"},
+                                         {"gif", "image/gif"},
+                                         {"webp", "image/webp"},
+                                         {"avif", "image/avif"},
+                                         {"svg", "image/svg+xml"},
+                                         {"ico", "image/x-icon"},
+                                         {"pdf", "application/pdf"},
+                                         {"css", "text/css; charset=utf-8"},
+                                         {"js", "text/javascript; charset=utf-8"},
+                                         {"mjs", "text/javascript; charset=utf-8"},
+                                         {"woff", "font/woff"},
+                                         {"woff2", "font/woff2"},
+                                         {"ttf", "font/ttf"},
+                                         {"otf", "font/otf"},
+                                         {"mp4", "video/mp4"},
+                                         {"webm", "video/webm"},
+                                         {"mp3", "audio/mpeg"},
+                                         {"m4a", "audio/mp4"},
+                                         {"ogg", "audio/ogg"},
+                                         {"wav", "audio/wav"}};
+  const char *slash = name ? strrchr(name, '/') : NULL;
+  const char *base = slash ? slash + 1 : name;
+  const char *dot = base ? strrchr(base, '.') : NULL;
+  if (!dot || dot == base) /* no extension, or a dot file */
+    return NULL;
+  for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+    if (strcasecmp(dot + 1, types[i][0]) == 0)
+      return types[i][1];
+  return NULL;
+}
+
+char *ng_preview_static_file(const char *content_dir, const char *const *dirs, size_t ndirs,
+                             const char *url, const char **type) {
+  *type = NULL;
+  if (!url || url[0] != '/' || strncmp(url, "/_nutgraf/", 10) == 0)
+    return NULL;
+  const char *t = ng_preview_static_type(url);
+  if (!t)
+    return NULL;
+  char *file = NULL;
+  if (strncmp(url, "/article/", 9) == 0) {
+    /* The page /article/DIR/NAME is DIR/NAME.md, so the browser resolves
+     * the article's relative URLs to /article/DIR/...: the source's own
+     * directory. */
+    if (!content_dir || ng_preview_map_path(content_dir, url + 9, &file) < 0)
+      return NULL;
+  } else {
+    for (size_t i = 0; i < ndirs && !file; i++)
+      if (ng_preview_map_path(dirs[i], url + 1, &file) < 0)
+        file = NULL;
+    if (!file)
+      return NULL;
+  }
+  *type = t;
+  return file;
 }
 
 /* ---- Highlighting ----------------------------------------------------- */

@@ -64,6 +64,31 @@ char *ng_preview_css_class(const char *type);
  * (symlinks out of root). On success *out is the real path (caller frees). */
 int ng_preview_map_path(const char *root, const char *path, char **out);
 
+/* ---- Static files ----------------------------------------------------- */
+
+/* The Content-Type of a file the preview serves as is, by the extension of
+ * name's last segment (case-insensitive): png jpg jpeg gif webp avif svg
+ * ico, pdf, css, js mjs, woff woff2 ttf otf, mp4 webm mp3 m4a ogg wav.
+ * NULL for anything else (.md, .yaml, .html, .lua, no extension, a dot
+ * file). A static string. */
+const char *ng_preview_static_type(const char *name);
+
+/* The file a URL path (percent-decoded, starting with '/') that no preview
+ * page answered stands for, or NULL:
+ *  - "/article/REST": REST under content_dir. An article's page is
+ *    /article/DIR/NAME for its source DIR/NAME.md, so the browser resolves
+ *    the article's relative URLs ("chart.png", "../img/x.jpg") to
+ *    /article/DIR/...: the source's own directory.
+ *  - any other "/REST" (not under /_nutgraf/): REST under dirs[0], then
+ *    dirs[1], ...; the first that has it wins.
+ * Only an allowed extension (ng_preview_static_type) and a path that
+ * ng_preview_map_path accepts under that root (no dot segments or dot
+ * files, no backslash or control byte, a regular file, no symlink out of
+ * the root). On success returns the real path (caller frees) and sets
+ * *type; else *type is NULL. Reads the file system only. */
+char *ng_preview_static_file(const char *content_dir, const char *const *dirs, size_t ndirs,
+                             const char *url, const char **type);
+
 /* ---- Charts ----------------------------------------------------------- */
 
 typedef struct ng_pv_point {

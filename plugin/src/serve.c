@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <microhttpd.h>
@@ -21,6 +22,7 @@
 
 #include "config.h"
 #include "preview.h"
+#include "text.h"
 #include "util.h"
 
 #define MAX_SHOWN_ERRORS 50
@@ -36,6 +38,9 @@ typedef struct snapshot {
   ng_pv_templates *tpl;
   json_t *errors; /* [{where, message, article, more}] */
   char built_at[32];
+  char *content_dir;  /* where /article/... static files come from */
+  char **static_dirs; /* preview.static, in order */
+  size_t nstatic;
 } snapshot;
 
 typedef struct watch {
@@ -82,7 +87,21 @@ static void snap_release(ng_server *s, snapshot *p) {
   ng_pv_site_free(p->site);
   ng_pv_templates_free(p->tpl);
   json_decref(p->errors);
+  free(p->content_dir);
+  for (size_t i = 0; i < p->nstatic; i++)
+    free(p->static_dirs[i]);
+  free(p->static_dirs);
   free(p);
+}
+
+/* The roots static files come from, copied so requests never read cfg
+ * (a rebuild replaces it). On OOM the snapshot serves no static files. */
+static void snap_roots(snapshot *p, const ng_config *cfg) {
+  p->content_dir = ng_strdup(cfg->content_dir);
+  p->static_dirs = ng_calloc(cfg->npreview_static + 1, sizeof *p->static_dirs);
+  for (size_t i = 0; p->static_dirs && i < cfg->npreview_static; i++)
+    if ((p->static_dirs[p->nstatic] = ng_strdup(cfg->preview_static[i])))
+      p->nstatic++;
 }
 
 static snapshot *snap_get(ng_server *s) {
@@ -168,6 +187,7 @@ static int rebuild_locked(ng_server *s) {
     ng_error_clear(&err);
     if (!(p->site = ng_pv_site_load(&s->cfg, &err)))
       collect_diag(&err, &c);
+    snap_roots(p, &s->cfg);
   }
   ng_error_clear(&err);
   if (!(p->tpl = ng_pv_templates_load(s->site_dir, s->templates_dir, collect_diag, &c, &err)))
@@ -315,7 +335,16 @@ static enum MHD_Result send_page(ng_server *s, struct MHD_Connection *c, const s
 
 static enum MHD_Result not_found(ng_server *s, struct MHD_Connection *c, const snapshot *p,
                                  const char *url) {
-  json_t *d = json_pack("{s:s, s:s}", "title", "Not found", "path", url);
+  /* The page shows the path: bytes that are not UTF-8 (%ff) become '?'
+   * rather than failing the page (JSON strings are UTF-8). */
+  char *shown = ng_strdup(url);
+  size_t n = shown ? strlen(shown) : 0, at = 0, bad;
+  while (at < n && ng_utf8_check(shown + at, n - at, &bad) == -1) {
+    shown[at + bad] = '?';
+    at += bad + 1;
+  }
+  json_t *d = shown ? json_pack("{s:s, s:s}", "title", "Not found", "path", shown) : NULL;
+  free(shown);
   if (!d)
     return MHD_NO;
   return send_page(s, c, p, MHD_HTTP_NOT_FOUND, "notfound", d);
@@ -351,6 +380,172 @@ static enum MHD_Result send_asset(ng_server *s, struct MHD_Connection *c, const 
   }
   free(path);
   return send_buf(c, MHD_HTTP_OK, data, len, type, NULL);
+}
+
+/* ---- Static files: an article's images, the site's static/ ------------ */
+
+/* One range of a file of `size` bytes: 1 with [*off, *off + *len) for
+ * "bytes=A-B", "bytes=A-" or "bytes=-N"; -1 when it is past the end
+ * (416); 0 to send the whole file (no header, another unit, several
+ * ranges, or malformed: RFC 9110 says ignore those). */
+static int parse_range(const char *h, uint64_t size, uint64_t *off, uint64_t *len) {
+  if (!h || strncmp(h, "bytes=", 6) != 0)
+    return 0;
+  const char *p = h + 6;
+  uint64_t a = 0, b = 0;
+  int have_a = 0, have_b = 0;
+  for (; *p >= '0' && *p <= '9'; p++, have_a = 1) {
+    if (a > (UINT64_MAX - 9) / 10)
+      return 0;
+    a = a * 10 + (uint64_t)(*p - '0');
+  }
+  if (*p++ != '-')
+    return 0;
+  for (; *p >= '0' && *p <= '9'; p++, have_b = 1) {
+    if (b > (UINT64_MAX - 9) / 10)
+      return 0;
+    b = b * 10 + (uint64_t)(*p - '0');
+  }
+  if (*p || (!have_a && !have_b))
+    return 0;
+  if (!have_a) { /* the last b bytes */
+    if (b == 0 || size == 0)
+      return -1;
+    *off = b < size ? size - b : 0;
+    *len = size - *off;
+    return 1;
+  }
+  if (have_b && b < a)
+    return 0;
+  if (a >= size)
+    return -1;
+  *off = a;
+  *len = (have_b && b < size - 1 ? b : size - 1) - a + 1;
+  return 1;
+}
+
+static void http_date(time_t t, char out[32]) {
+  static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  snprintf(out, 32, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+           months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Does an If-None-Match list ("*", or entity tags, weak or not) name etag? */
+static int etag_listed(const char *list, const char *etag) {
+  size_t el = strlen(etag);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == '\t' || *p == ',')
+      p++;
+    if (*p == '*')
+      return 1;
+    if (strncmp(p, "W/", 2) == 0)
+      p += 2;
+    if (strncmp(p, etag, el) == 0 && (p[el] == '\0' || p[el] == ',' || p[el] == ' '))
+      return 1;
+    while (*p && *p != ',')
+      p++;
+  }
+  return 0;
+}
+
+/* Not modified since the client's copy (its ETag, else its date)? */
+static int not_modified(struct MHD_Connection *c, const char *etag, time_t mtime) {
+  const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+  if (inm)
+    return etag_listed(inm, etag);
+  const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  const char *end = ims ? strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm) : NULL;
+  return end && !*end && mtime <= timegm(&tm);
+}
+
+static void static_headers(struct MHD_Response *r, const char *type, const char *etag,
+                           const char *modified) {
+  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "Cache-Control", "no-cache"); /* revalidate: files change */
+  MHD_add_response_header(r, "ETag", etag);
+  MHD_add_response_header(r, "Last-Modified", modified);
+  MHD_add_response_header(r, "Accept-Ranges", "bytes");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  /* An SVG opened by itself is a document: no scripts on our origin. */
+  if (strcmp(type, "image/svg+xml") == 0)
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; img-src 'self' data:; "
+                            "style-src 'unsafe-inline'; sandbox");
+}
+
+/* Serve an article's image or a file of the site's static roots
+ * (ng_preview_static_file), streamed from its descriptor, or the 404 page. */
+static enum MHD_Result send_static(ng_server *s, struct MHD_Connection *c, const snapshot *p,
+                                   const char *url) {
+  const char *type;
+  char *path = ng_preview_static_file(p->content_dir, (const char *const *)p->static_dirs,
+                                      p->nstatic, url, &type);
+  /* The path is real (no symlinks left): O_NOFOLLOW refuses a file swapped
+   * for a link since. */
+  int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) : -1;
+  free(path);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fd >= 0)
+      close(fd);
+    return not_found(s, c, p, url);
+  }
+  char etag[64], modified[32];
+  snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
+           (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec);
+  http_date(st.st_mtim.tv_sec, modified);
+  uint64_t size = (uint64_t)st.st_size, off = 0, len = size;
+  unsigned status = MHD_HTTP_OK;
+  int range = 0;
+  struct MHD_Response *r;
+  if (not_modified(c, etag, st.st_mtim.tv_sec)) {
+    close(fd);
+    fd = -1;
+    status = MHD_HTTP_NOT_MODIFIED;
+  } else {
+    const char *if_range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Range");
+    if (!if_range || strcmp(if_range, etag) == 0)
+      range =
+          parse_range(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range"), size, &off, &len);
+    if (range < 0) {
+      close(fd);
+      fd = -1;
+      status = MHD_HTTP_RANGE_NOT_SATISFIABLE;
+    } else if (range > 0)
+      status = MHD_HTTP_PARTIAL_CONTENT;
+  }
+  if (fd >= 0 && len == 0) {
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0)
+    r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  else /* the response closes fd when it is done */
+    r = MHD_create_response_from_fd_at_offset64(len, fd, off);
+  if (!r) {
+    if (fd >= 0)
+      close(fd);
+    return MHD_NO;
+  }
+  static_headers(r, type, etag, modified);
+  char cr[80];
+  if (status == MHD_HTTP_PARTIAL_CONTENT)
+    snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off,
+             (unsigned long long)(off + len - 1), (unsigned long long)size);
+  else
+    snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+  if (status == MHD_HTTP_PARTIAL_CONTENT || status == MHD_HTTP_RANGE_NOT_SATISFIABLE)
+    MHD_add_response_header(r, "Content-Range", cr);
+  enum MHD_Result rc = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return rc;
 }
 
 /* The event stream of one page: "hello" with the current generation, then
@@ -460,6 +655,32 @@ static int host_ok(const char *host) {
   return 0;
 }
 
+static int hex_digit(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* libmicrohttpd's URL decoding (%XX only), except that %00 becomes the
+ * control byte 0x01 instead of ending the string: "/x.svg%00.md" must not
+ * be read as "/x.svg". Every route refuses control bytes. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *uri) {
+  (void)cls;
+  (void)c;
+  char *w = uri;
+  for (const char *r = uri; *r; r++) {
+    int hi = r[0] == '%' ? hex_digit(r[1]) : -1, lo = hi >= 0 ? hex_digit(r[2]) : -1;
+    if (lo >= 0) {
+      *w++ = hi || lo ? (char)(hi * 16 + lo) : '\x01';
+      r += 2;
+    } else
+      *w++ = *r;
+  }
+  *w = '\0';
+  return (size_t)(w - uri);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls) {
@@ -507,7 +728,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       d = json_pack("{s:s, s:[], s:i}", "title", "Articles", "articles", "article_count", 0);
       page = "index";
     }
-    rc = d ? send_page(s, c, p, MHD_HTTP_OK, page, d) : not_found(s, c, p, url);
+    rc = d ? send_page(s, c, p, MHD_HTTP_OK, page, d) : send_static(s, c, p, url);
   }
   snap_release(s, p);
   return rc;
@@ -568,6 +789,17 @@ static void add_watches(ng_server *s) {
   if (!s->have_cfg)
     return;
   add_watch(s, s->cfg.content_dir, 1, 0);
+  /* Static roots, so a changed image reloads the page; not one that holds
+   * the site (the site root itself: the whole tree). */
+  char *site = realpath(s->site_dir, NULL);
+  for (size_t i = 0; site && i < s->cfg.npreview_static; i++) {
+    char *dir = realpath(s->cfg.preview_static[i], NULL);
+    size_t l = dir ? strlen(dir) : 0;
+    if (dir && !(strncmp(site, dir, l) == 0 && (site[l] == '/' || site[l] == '\0' || l == 1)))
+      add_watch(s, dir, 1, 0);
+    free(dir);
+  }
+  free(site);
   for (size_t i = 0; i < s->cfg.nrules; i++) {
     struct stat st;
     const char *r = s->cfg.rules[i];
@@ -776,7 +1008,8 @@ ng_server *ng_server_start(const ng_serve_opts *o, ng_error *err) {
       v6 ? (struct sockaddr *)&sa6 : (struct sockaddr *)&sa4, MHD_OPTION_CONNECTION_LIMIT,
       (unsigned int)(o->max_connections ? o->max_connections : 1000), MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned int)(PING_SECONDS * 4), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-      MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20), MHD_OPTION_END);
+      MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20), MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+      NULL, MHD_OPTION_END);
   if (!s->d) {
     ng_error_set(err, NG_ERR_IO, NULL, 0, 0, "cannot listen on %s port %d: %s", host, o->port,
                  errno ? strerror(errno) : "address in use?");

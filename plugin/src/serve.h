@@ -1,7 +1,8 @@
 /* serve.h — owns: the preview server. Builds a site, reads the output tree
- * into a preview model, serves its pages over HTTP (libmicrohttpd, one
- * thread per connection, bounded), and rebuilds when an article, a rule,
- * the config or a template changes (inotify), telling open pages to reload
+ * into a preview model, serves its pages and the site's images and other
+ * static files over HTTP (libmicrohttpd, one thread per connection,
+ * bounded), and rebuilds when an article, a rule, the config, a template
+ * or a static file changes (inotify), telling open pages to reload
  * through Server-Sent Events. Build problems are kept and shown on every
  * page as an overlay; the server never stops for them. */
 #ifndef NG_SERVE_H

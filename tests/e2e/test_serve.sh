@@ -1,6 +1,6 @@
 #!/bin/sh
 # nutgraf serve: a copy of the sample site served on loopback; pages,
-# escaping, 404s for traversal, live reload after an edit, the rule-error
+# escaping, an article's images and static files, 404s for traversal, live reload after an edit, the rule-error
 # overlay, and a load test of 200 concurrent clients (curl --parallel),
 # bounded in count and time. Prints the load numbers.
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +18,28 @@ section: local
 
 Riverton Mayor Jane Doe spoke. <script>alert('b')</script> <img src=x onerror=alert(1)>
 MD
+
+# Static files: a Hugo page bundle with its image, a Jekyll-style asset at
+# the site root (the sample site's static/ has a chart of its own), and
+# what must never be served: a hidden file, a symlink out of the site, a
+# directory with an image's name.
+mkdir -p "$TMP/site/content/news/bundle" "$TMP/site/assets/img"
+cat >"$TMP/site/content/news/bundle/index.md" <<'MD'
+---
+title: A page bundle
+date: 2025-01-03
+section: news
+---
+
+Riverton Mayor Dana Whitfield showed a chart. ![chart](chart.svg) ![logo](/assets/img/logo.png)
+MD
+printf '<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>\n' \
+  >"$TMP/site/content/news/bundle/chart.svg"
+printf 'PNGDATA' >"$TMP/site/assets/img/logo.png"
+printf 'HIDDEN' >"$TMP/site/content/news/bundle/.hidden.png"
+printf 'OUTSIDE' >"$TMP/outside.png"
+ln -s "$TMP/outside.png" "$TMP/site/static/images/out.png"
+mkdir "$TMP/site/static/images/dir.svg"
 
 NUTGRAF_TEMPLATES_DIR=$ROOT/templates "$NUTGRAF" serve "$TMP/site" --port 0 >"$TMP/out" 2>"$TMP/err" &
 pid=$!
@@ -56,6 +78,45 @@ for p in /article/../nutgraf.yaml /_nutgraf/assets/../../nutgraf.yaml \
   /public-content/local/riverton-budget-proposal.md /etc/passwd /nutgraf.yaml; do
   status "$p" 404
 done
+# An article's relative image resolves (as the browser does it) into its
+# own directory; root-absolute ones come from static/ or the site root.
+status /article/news/bundle/index 200
+expect_grep "$TMP/body" '<img src="chart.svg" alt="chart" />' "the bundle's image is in the page"
+img=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urljoin(sys.argv[1], "chart.svg"))' \
+  "$base/article/news/bundle/index")
+[ "$img" = "$base/article/news/bundle/chart.svg" ] || fail "chart.svg resolves to $img"
+# ctype PATH WANT_STATUS WANT_TYPE
+ctype() {
+  got=$(curl -s --path-as-is -o "$TMP/body" -w '%{http_code} %{content_type}' "$base$1")
+  [ "$got" = "$2 $3" ] || fail "GET $1: $got, expected $2 $3"
+}
+ctype /article/news/bundle/chart.svg 200 image/svg+xml
+cmp -s "$TMP/body" "$TMP/site/content/news/bundle/chart.svg" || fail "the bundle's chart differs"
+ctype /images/riverton-bus-fare-2025.svg 200 image/svg+xml
+cmp -s "$TMP/body" "$TMP/site/static/images/riverton-bus-fare-2025.svg" || fail "static/ file differs"
+ctype /assets/img/logo.png 200 image/png
+status /article/local/riverton-council-passes-budget 200
+expect_grep "$TMP/body" '<img src="/images/riverton-bus-fare-2025.svg"' "the sample article's chart"
+curl -s -I "$base/images/riverton-bus-fare-2025.svg" | tr -d '\r' >"$TMP/head"
+expect_grep "$TMP/head" 'HTTP/1.1 200 OK' "HEAD of a static file"
+grep -qx "Content-Length: $(wc -c <"$TMP/site/static/images/riverton-bus-fare-2025.svg")" "$TMP/head" ||
+  fail "HEAD does not give the file's length"
+grep -q "^Content-Security-Policy: .*; sandbox" "$TMP/head" || fail "an SVG could run scripts"
+etag=$(sed -n 's/^ETag: //p' "$TMP/head")
+got=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base/images/riverton-bus-fare-2025.svg")
+[ "$got" = 304 ] || fail "If-None-Match with the ETag: $got, expected 304"
+got=$(curl -s -o "$TMP/body" -w '%{http_code}' -r 0-2 "$base/assets/img/logo.png")
+[ "$got $(cat "$TMP/body")" = "206 PNG" ] || fail "a range: $got $(cat "$TMP/body")"
+for p in /article/news/bundle/index.md /article/news/bundle/.hidden.png /images/out.png \
+  /images/dir.svg /images/ /content/news/bundle/index.md /article/news/bundle/chart.svg%00 \
+  /images/riverton-bus-fare-2025.svg%00.md /images/../../nutgraf.yaml \
+  /images/%2e%2e/%2e%2e/outside.png /images/..%2f..%2f..%2foutside.png \
+  /images/%252e%252e/riverton-bus-fare-2025.svg '/images/..%5c..%5cassets/img/logo.png' \
+  /article/news/bundle/../../../../outside.png; do
+  status "$p" 404
+  grep -q "OUTSIDE\|HIDDEN" "$TMP/body" && fail "$p leaked a file"
+done
+
 got=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: attacker.example' "$base/")
 [ "$got" = 403 ] || fail "foreign Host header: $got, expected 403"
 

@@ -372,3 +372,41 @@ Test(config, preview_raw_html) {
   cr_assert_eq(load("preview:\n  raw: true\n", &cfg, &err), -1);
   cr_expect_not_null(strstr(err.message, "raw_html"), "%s", err.message);
 }
+
+Test(config, preview_static) {
+  ng_config cfg;
+  ng_error err;
+  char want[256];
+  cr_assert_eq(load("content: content\n", &cfg, &err), 0, "%s", err.message);
+  cr_assert_eq(cfg.npreview_static, 2); /* Hugo's static/, then the site root */
+  snprintf(want, sizeof want, "%s/static", site);
+  cr_expect_str_eq(cfg.preview_static[0], want);
+  snprintf(want, sizeof want, "%s/.", site);
+  cr_expect_str_eq(cfg.preview_static[1], want);
+  cr_expect_null(cfg.preview_static[2]);
+  ng_config_free(&cfg);
+  cr_assert_eq(load("preview:\n  static: [public/img, /srv/shared]\n", &cfg, &err), 0, "%s",
+               err.message);
+  cr_assert_eq(cfg.npreview_static, 2);
+  snprintf(want, sizeof want, "%s/public/img", site);
+  cr_expect_str_eq(cfg.preview_static[0], want);
+  cr_expect_str_eq(cfg.preview_static[1], "/srv/shared");
+  cr_expect_null(cfg.preview_static[2]);
+  ng_config_free(&cfg);
+  cr_assert_eq(load("preview: {static: src}\n", &cfg, &err), 0, "%s", err.message);
+  cr_assert_eq(cfg.npreview_static, 1);
+  ng_config_free(&cfg);
+  cr_assert_eq(load("preview: {static: []}\n", &cfg, &err), 0, "%s", err.message);
+  cr_expect_eq(cfg.npreview_static, 0);
+  cr_expect_null(cfg.preview_static[0]);
+  ng_config_free(&cfg);
+  fails("preview:\n  static: {a: 1}\n", 2, 11,
+        "`preview.static` must be a directory or a list of directories, not a mapping");
+  fails("preview:\n  static: ~\n", 2, 11,
+        "`preview.static` must be a directory or a list of directories, not empty (null)");
+  fails("preview:\n  static: [img, [b]]\n", 2, 17,
+        "`preview.static[1]` must be a directory, not a list");
+  fails("preview:\n  static: [img, '']\n", 2, 17, "`preview.static[1]` must not be empty");
+  fails("preview:\n  statik: img\n", 2, 3,
+        "unknown key `statik` in `preview` (did you mean `static`?)");
+}

@@ -219,6 +219,115 @@ Test(map_path, traversal_and_symlinks_refused) {
   cr_expect_eq(system(cmd), 0);
 }
 
+/* ---- Static files ----------------------------------------------------- */
+
+Test(static_files, types_by_extension) {
+  cr_expect_str_eq(ng_preview_static_type("a/photo.JPG"), "image/jpeg");
+  cr_expect_str_eq(ng_preview_static_type("x.jpeg"), "image/jpeg");
+  cr_expect_str_eq(ng_preview_static_type("/img/chart.svg"), "image/svg+xml");
+  cr_expect_str_eq(ng_preview_static_type("a.webp"), "image/webp");
+  cr_expect_str_eq(ng_preview_static_type("a.avif"), "image/avif");
+  cr_expect_str_eq(ng_preview_static_type("a.gif"), "image/gif");
+  cr_expect_str_eq(ng_preview_static_type("report.pdf"), "application/pdf");
+  cr_expect_str_eq(ng_preview_static_type("s.css"), "text/css; charset=utf-8");
+  cr_expect_str_eq(ng_preview_static_type("f.woff2"), "font/woff2");
+  cr_expect_str_eq(ng_preview_static_type("v.mp4"), "video/mp4");
+  const char *no[] = {"a.md",  "a.markdown", "nutgraf.yaml", "x.html",   "r.lua",
+                      "noext", ".png",       "dir.png/x",    "a.png.md", "a.svg~",
+                      "",      "a.",         "cache.db",     "a.svgz"};
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+    cr_expect_null(ng_preview_static_type(no[i]), "served '%s'", no[i]);
+  cr_expect_null(ng_preview_static_type(NULL));
+}
+
+Test(static_files, article_dir_then_static_roots_in_order) {
+  char site[] = "/tmp/ng-pv-st-XXXXXX";
+  cr_assert_not_null(mkdtemp(site));
+  char outside[] = "/tmp/ng-pv-st-out-XXXXXX";
+  cr_assert_not_null(mkdtemp(outside));
+  write_file(site, "content/news/story/index.md", "# story\n");
+  write_file(site, "content/news/story/photo.png", "bundle");
+  write_file(site, "content/news/chart.svg", "<svg/>");
+  write_file(site, "content/news/.draft.png", "hidden");
+  write_file(site, "static/images/x.png", "static");
+  write_file(site, "static/both.css", "from static");
+  write_file(site, "both.css", "from root");
+  write_file(site, "assets/img/y.png", "root");
+  write_file(site, "nutgraf.yaml", "content: content\n");
+  write_file(outside, "secret.png", "secret");
+  char link[4200], target[4200];
+  snprintf(link, sizeof link, "%s/static/leak.png", site);
+  snprintf(target, sizeof target, "%s/secret.png", outside);
+  cr_assert_eq(symlink(target, link), 0);
+  snprintf(link, sizeof link, "%s/static/dir.png", site);
+  snprintf(target, sizeof target, "%s/static/images", site);
+  cr_assert_eq(symlink(target, link), 0); /* a directory with an image's name */
+  char content[4200], st[4200], root[4200];
+  snprintf(content, sizeof content, "%s/content", site);
+  snprintf(st, sizeof st, "%s/static", site);
+  snprintf(root, sizeof root, "%s/.", site);
+  const char *dirs[] = {st, root};
+
+  struct {
+    const char *url, *ends, *type;
+  } ok[] = {
+      {"/article/news/story/photo.png", "/content/news/story/photo.png", "image/png"},
+      {"/article/news/chart.svg", "/content/news/chart.svg", "image/svg+xml"},
+      {"/images/x.png", "/static/images/x.png", "image/png"},
+      {"/assets/img/y.png", "/assets/img/y.png", "image/png"},
+      {"/both.css", "/static/both.css", "text/css; charset=utf-8"}, /* the first root wins */
+      {"/static/both.css", "/static/both.css", "text/css; charset=utf-8"},
+  };
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+    const char *type = NULL;
+    char *f = ng_preview_static_file(content, dirs, 2, ok[i].url, &type);
+    cr_expect_not_null(f, "refused %s", ok[i].url);
+    if (f) {
+      size_t fl = strlen(f), el = strlen(ok[i].ends);
+      cr_expect(fl > el && strcmp(f + fl - el, ok[i].ends) == 0, "%s -> %s", ok[i].url, f);
+      cr_expect_str_eq(type, ok[i].type);
+    }
+    free(f);
+  }
+  const char *bad[] = {"/article/news/story/index.md", /* a source */
+                       "/article/news/.draft.png",     /* hidden */
+                       "/article/../static/images/x.png",
+                       "/article/news/story/../chart.svg",
+                       "/article/images/x.png", /* /article/ is the content only */
+                       "/images/../nutgraf.yaml",
+                       "/../static/images/x.png",
+                       "/leak.png", /* a symlink out of the site */
+                       "/dir.png",  /* not a regular file */
+                       "/images",
+                       "/images/",
+                       "/nutgraf.yaml",
+                       "/content/news/story/index.md",
+                       "/_nutgraf/assets/preview.css",
+                       "/_nutgraf/../images/x.png",
+                       "/images/x.png\x01.md",
+                       "/images\\x.png",
+                       "/%2e%2e/x.png",
+                       "images/x.png",
+                       ""};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    const char *type = "set";
+    char *f = ng_preview_static_file(content, dirs, 2, bad[i], &type);
+    cr_expect_null(f, "served %s as %s", bad[i], f);
+    cr_expect_null(type);
+    free(f);
+  }
+  /* no static roots: only the article directory */
+  const char *type;
+  char *f = ng_preview_static_file(content, NULL, 0, "/images/x.png", &type);
+  cr_expect_null(f);
+  f = ng_preview_static_file(content, NULL, 0, "/article/news/chart.svg", &type);
+  cr_expect_not_null(f);
+  free(f);
+  char cmd[9000];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", site, outside);
+  cr_expect_eq(system(cmd), 0);
+}
+
 /* ---- Chart ------------------------------------------------------------ */
 
 #define JUN_2025 1750000000 /* 2025-06-15 */

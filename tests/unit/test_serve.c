@@ -93,12 +93,14 @@ static int connect_to(int port) {
   return fd;
 }
 
-/* One raw HTTP/1.0 request; the whole response (headers and body). */
-static char *request(const char *method, const char *path, const char *host, int *status) {
+/* One raw HTTP/1.0 request with extra header lines (each ending in CRLF;
+ * may be NULL); the whole response (headers and body). */
+static char *request_h(const char *method, const char *path, const char *host, const char *extra,
+                       int *status) {
   int fd = connect_to(ng_server_port(srv));
   char req[2048];
-  int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nHost: %s\r\n\r\n", method, path,
-                   host ? host : "127.0.0.1");
+  int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nHost: %s\r\n%s\r\n", method, path,
+                   host ? host : "127.0.0.1", extra ? extra : "");
   if (write(fd, req, (size_t)n) != n) {
     close(fd);
     return NULL;
@@ -115,6 +117,10 @@ static char *request(const char *method, const char *path, const char *host, int
   if (b.data)
     sscanf(b.data, "HTTP/1.%*d %d", status);
   return ng_buf_detach(&b, NULL);
+}
+
+static char *request(const char *method, const char *path, const char *host, int *status) {
+  return request_h(method, path, host, NULL, status);
 }
 
 static char *get(const char *path, int want) {
@@ -176,6 +182,10 @@ Test(serve, only_pages_and_assets) {
     cr_expect_null(strstr(r, "content: content"), "%s leaked the config", bad[i]);
     free(r);
   }
+  /* a path that is not UTF-8 still gets the 404 page */
+  char *nu = get("/%ff%fe.png", 404);
+  cr_expect(strstr(nu, "<code>/??.png</code>") != NULL, "%s", nu);
+  free(nu);
   /* the 404 page shows the path as text */
   char *r = get("/%3Cscript%3Ex", 404);
   cr_expect_null(strstr(r, "<script>x"));
@@ -358,6 +368,20 @@ Test(serve_watch, edit_rebuilds_and_reloads, .timeout = 60) {
   teardown();
 }
 
+Test(serve_watch, static_file_change_reloads, .timeout = 60) {
+  make_site();
+  write_file(site, "static/images/x.png", "one");
+  start(1);
+  unsigned long g = ng_server_generation(srv);
+  usleep(100000);
+  write_file(site, "static/images/x.png", "two");
+  cr_expect_gt(ng_server_wait(srv, g, 10000), g, "no reload after a static file changed");
+  char *r = get("/images/x.png", 200);
+  cr_expect(strstr(r, "\r\n\r\ntwo") != NULL, "%s", r);
+  free(r);
+  teardown();
+}
+
 Test(serve_start, failures) {
   make_site();
   ng_serve_opts o;
@@ -416,4 +440,183 @@ Test(serve_start, site_without_content_still_serves) {
   cr_expect(strstr(r, "content directory") != NULL, "%s", r);
   free(r);
   teardown();
+}
+
+/* ---- Static files: an article's images, the site's static roots -------- */
+
+static const char *body_of(const char *r) {
+  const char *b = strstr(r, "\r\n\r\n");
+  return b ? b + 4 : "";
+}
+
+/* The value of header `name` in response r, copied into out. */
+static const char *header(const char *r, const char *name, char *out, size_t cap) {
+  char want[64];
+  snprintf(want, sizeof want, "\r\n%s: ", name);
+  const char *p = strstr(r, want);
+  out[0] = '\0';
+  if (p) {
+    p += strlen(want);
+    size_t n = strcspn(p, "\r\n");
+    snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+  }
+  return out;
+}
+
+static void static_site(void) {
+  write_file(site, "content/news/story/index.md",
+             "---\ntitle: Bundle\ndate: 2025-05-02\n---\n\nMayor Jane Doe. ![chart](chart.svg)\n");
+  write_file(site, "content/news/story/chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+  write_file(site, "content/news/story/.secret.png", "HIDDEN");
+  write_file(site, "static/images/photo.jpg", "0123456789");
+  write_file(site, "assets/site.css", "body{}");
+  write_file(site, "private/leak.png", "LEAKED");
+  char to[256], from[256];
+  snprintf(to, sizeof to, "/etc/passwd");
+  snprintf(from, sizeof from, "%s/static/etc.png", site);
+  cr_assert_eq(symlink(to, from), 0);
+  snprintf(to, sizeof to, "%s/static/images", site);
+  snprintf(from, sizeof from, "%s/static/dir.png", site);
+  cr_assert_eq(symlink(to, from), 0);
+  cr_assert_eq(ng_server_rebuild(srv), 0);
+}
+
+Test(serve, article_images_and_static_roots) {
+  static_site();
+  char *r = get("/article/news/story/index", 200);
+  cr_expect(strstr(r, "<img src=\"chart.svg\"") != NULL, "%s", r);
+  cr_expect(strstr(r, "img-src 'self' data:") != NULL);
+  free(r);
+  char h[200];
+  r = get("/article/news/story/chart.svg", 200); /* what "chart.svg" resolves to */
+  cr_expect_str_eq(header(r, "Content-Type", h, sizeof h), "image/svg+xml");
+  cr_expect(strstr(header(r, "Content-Security-Policy", h, sizeof h), "sandbox") != NULL);
+  cr_expect_str_eq(header(r, "X-Content-Type-Options", h, sizeof h), "nosniff");
+  cr_expect_str_eq(body_of(r), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+  free(r);
+  r = get("/images/photo.jpg", 200); /* static/ at the site root */
+  cr_expect_str_eq(header(r, "Content-Type", h, sizeof h), "image/jpeg");
+  cr_expect_str_eq(header(r, "Content-Length", h, sizeof h), "10");
+  cr_expect_str_eq(body_of(r), "0123456789");
+  free(r);
+  r = get("/assets/site.css", 200); /* the site root */
+  cr_expect_str_eq(header(r, "Content-Type", h, sizeof h), "text/css; charset=utf-8");
+  free(r);
+  const char *bad[] = {"/article/news/story/index.md",
+                       "/article/news/story/.secret.png",
+                       "/article/news/story/chart.svg%00",
+                       "/images/photo.jpg%00.md",
+                       "/article/news/story/../../../static/images/photo.jpg",
+                       "/images/%2e%2e/%2e%2e/private/leak.png",
+                       "/images/..%2f..%2fnutgraf.yaml",
+                       "/images/%252e%252e/photo.jpg",
+                       "/etc.png",
+                       "/dir.png",
+                       "/images",
+                       "/content/local/a.md",
+                       "/nutgraf.yaml"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    r = get(bad[i], 404);
+    cr_expect_str_eq(header(r, "Content-Type", h, sizeof h), "text/html; charset=utf-8", "%s",
+                     bad[i]);
+    free(r);
+  }
+  r = get("/private/leak.png", 200); /* a file inside the site is fine... */
+  free(r);
+  char link[256], target[256];
+  snprintf(target, sizeof target, "%s/private", site);
+  snprintf(link, sizeof link, "%s/static/out", site);
+  cr_assert_eq(symlink(target, link), 0);
+  r = get("/out/leak.png", 404); /* ...but not through a link out of static/ */
+  cr_expect_null(strstr(r, "LEAKED"));
+  free(r);
+}
+
+Test(serve, static_head_conditional_and_ranges) {
+  static_site();
+  int st;
+  char h[200], etag[200], modified[200], extra[400];
+  char *r = request("HEAD", "/images/photo.jpg", NULL, &st);
+  cr_expect_eq(st, 200);
+  cr_expect_str_eq(header(r, "Content-Length", h, sizeof h), "10");
+  cr_expect_str_eq(body_of(r), "");
+  header(r, "ETag", etag, sizeof etag);
+  header(r, "Last-Modified", modified, sizeof modified);
+  cr_expect(etag[0] == '"' && strlen(etag) > 2, "%s", r);
+  cr_expect(strstr(modified, " GMT") != NULL, "%s", r);
+  cr_expect_str_eq(header(r, "Accept-Ranges", h, sizeof h), "bytes");
+  free(r);
+
+  snprintf(extra, sizeof extra, "If-None-Match: \"other\", W/%s\r\n", etag);
+  r = request_h("GET", "/images/photo.jpg", NULL, extra, &st);
+  cr_expect_eq(st, 304, "%s", r);
+  cr_expect_str_eq(body_of(r), "");
+  free(r);
+  r = request_h("GET", "/images/photo.jpg", NULL, "If-None-Match: \"other\"\r\n", &st);
+  cr_expect_eq(st, 200);
+  free(r);
+  snprintf(extra, sizeof extra, "If-Modified-Since: %s\r\n", modified);
+  r = request_h("GET", "/images/photo.jpg", NULL, extra, &st);
+  cr_expect_eq(st, 304);
+  free(r);
+  r = request_h("GET", "/images/photo.jpg", NULL,
+                "If-Modified-Since: Thu, 01 Jan 1998 00:00:00 GMT\r\n", &st);
+  cr_expect_eq(st, 200);
+  free(r);
+
+  struct {
+    const char *range;
+    int status;
+    const char *body, *content_range;
+  } rg[] = {{"bytes=2-4", 206, "234", "bytes 2-4/10"},
+            {"bytes=7-", 206, "789", "bytes 7-9/10"},
+            {"bytes=-2", 206, "89", "bytes 8-9/10"},
+            {"bytes=8-100", 206, "89", "bytes 8-9/10"},
+            {"bytes=-50", 206, "0123456789", "bytes 0-9/10"},
+            {"bytes=10-", 416, "", "bytes */10"},
+            {"bytes=-0", 416, "", "bytes */10"},
+            {"bytes=4-2", 200, "0123456789", ""},     /* malformed: ignored */
+            {"bytes=0-1,3-4", 200, "0123456789", ""}, /* several: the whole file */
+            {"items=0-1", 200, "0123456789", ""},
+            {"bytes=1-2x", 200, "0123456789", ""},
+            {"bytes=99999999999999999999-", 200, "0123456789", ""}};
+  for (size_t i = 0; i < sizeof rg / sizeof *rg; i++) {
+    snprintf(extra, sizeof extra, "Range: %s\r\n", rg[i].range);
+    r = request_h("GET", "/images/photo.jpg", NULL, extra, &st);
+    cr_expect_eq(st, rg[i].status, "%s: %d", rg[i].range, st);
+    cr_expect_str_eq(body_of(r), rg[i].body, "%s", rg[i].range);
+    cr_expect_str_eq(header(r, "Content-Range", h, sizeof h), rg[i].content_range, "%s",
+                     rg[i].range);
+    free(r);
+  }
+  /* If-Range with another version's tag: the whole (new) file */
+  r = request_h("GET", "/images/photo.jpg", NULL, "Range: bytes=0-1\r\nIf-Range: \"old\"\r\n", &st);
+  cr_expect_eq(st, 200);
+  free(r);
+  snprintf(extra, sizeof extra, "Range: bytes=0-1\r\nIf-Range: %s\r\n", etag);
+  r = request_h("GET", "/images/photo.jpg", NULL, extra, &st);
+  cr_expect_eq(st, 206);
+  cr_expect_str_eq(body_of(r), "01");
+  free(r);
+  /* an empty file */
+  write_file(site, "static/empty.png", "");
+  r = get("/empty.png", 200);
+  cr_expect_str_eq(header(r, "Content-Length", h, sizeof h), "0");
+  free(r);
+}
+
+Test(serve, preview_static_config_replaces_the_roots) {
+  write_file(
+      site, "nutgraf.yaml",
+      "content: content\noutput: public\nrules:\n  - rules\npreview:\n  static: [src/img]\n");
+  write_file(site, "src/img/a.png", "A");
+  write_file(site, "static/b.png", "B");
+  cr_assert_eq(ng_server_rebuild(srv), 0);
+  char *r = get("/a.png", 200);
+  cr_expect_str_eq(body_of(r), "A");
+  free(r);
+  r = get("/b.png", 404);
+  free(r);
+  r = get("/static/b.png", 404); /* the site root is not a root any more */
+  free(r);
 }
