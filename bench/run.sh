@@ -80,6 +80,15 @@ for n in $SIZES; do
   floor=$T
   row "cmark read+parse (floor)" "$T" "$M" "$n" "$floor"
 
+  # The same cold build with no rule scripts at all (a lua/ whose rules/ is
+  # empty): what the rest of the pipeline costs (front matter in and out,
+  # tokens, key terms, related, output files, cache) next to the floor.
+  rm -rf "$corpus/.nutgraf" "$corpus/public-content" "$bench/lua-norules"
+  mkdir -p "$bench/lua-norules/rules"
+  cp -R lua/runtime lua/data "$bench/lua-norules/"
+  timed "norules-$n" env NUTGRAF_LUA_DIR="$bench/lua-norules" "$nutgraf" build "$corpus" --force --quiet --jobs "$JOBS"
+  row "nutgraf cold, no rules" "$T" "$M" "$n" "$floor"
+
   rm -rf "$corpus/.nutgraf" "$corpus/public-content"
   timed "cold-$n" "$nutgraf" build "$corpus" --force --quiet --jobs "$JOBS"
   row "nutgraf cold (--force)" "$T" "$M" "$n" "$floor"
