@@ -30,6 +30,7 @@ local MAX_TAGGED = 6      -- topics in all, parents included
 local THRESHOLD = 1.2
 local WEAK = 0.5          -- a term weighing less is weak: alone it tags nothing
 local RELATIVE = 0.6      -- a topic's own evidence must be this share of the best
+                          -- (unless a strong term of its own is in the headline)
 
 local function ancestor_of(p, q)
   q = parent[q]
@@ -108,6 +109,7 @@ return {
     local strong, weak_terms = {}, {}   -- topic -> true / {term = true}
     local contrib = {}                  -- topic -> weights of its mentions
     local first_at = {}                 -- topic -> offset of its first term
+    local in_title = {}                 -- topic -> a strong term of its own in the title
     for _, m in ipairs(terms:scan(a)) do
       local boost = (m.i <= title_end and 2) or (m.i <= lead_end and 1.5) or 1
       while spans[sp] and spans[sp].j < m.i do sp = sp + 1 end
@@ -127,6 +129,7 @@ return {
         end
         hits[q] = (hits[q] or 0) + 1
         if not first_at[q] then first_at[q] = m.i end
+        if m.i <= title_end and s[2] >= WEAK and boost >= 2 then in_title[q] = true end
         local c = contrib[q]
         if not c then c = {} contrib[q] = c end
         c[#c + 1] = s[2] * boost
@@ -253,8 +256,10 @@ return {
     end
     local chosen = {}
     for _, r in ipairs(ranked) do
-      -- (past MAX_TOPICS a topic can still replace a chosen ancestor)
-      if r.s >= THRESHOLD and (score[r.q] or r.s) >= best * RELATIVE and label[r.q] then
+      -- (past MAX_TOPICS a topic can still replace a chosen ancestor). The
+      -- headline says what the story is about: a topic it names ("Drought
+      -- withers coffee crop") is not outweighed by one the body repeats.
+      if r.s >= THRESHOLD and ((score[r.q] or r.s) >= best * RELATIVE or in_title[r.q]) and label[r.q] then
         local related = false
         for ci, c in ipairs(chosen) do
           if ancestor_of(r.q, c.q) then
