@@ -106,9 +106,14 @@ want_topics = {
                           ["medtop:20000892", "medtop:20000940", "medtop:20001071", "medtop:20001085"]),
 }
 # --- topics (hc-* blind batch): a subject named in the headline is tagged
-# even when another gets more mentions
+# even when another gets more mentions; news phrasing for incidents,
+# strikes, heatwaves; a golf playoff is not the postseason
 want_topics.update({
     "topics-headline.md": (["medtop:20000152", "medtop:20000210"], []),
+    "topics-emergency-landing.md": (["medtop:20000144"], []),
+    "topics-picket.md": (["medtop:20000530"], []),
+    "topics-heatwave.md": (["medtop:20001129", "medtop:17000000"], []),
+    "topics-golf-playoff.md": (["medtop:20000940"], ["medtop:20001342"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
