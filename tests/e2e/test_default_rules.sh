@@ -114,6 +114,9 @@ want_topics.update({
     "topics-picket.md": (["medtop:20000530"], []),
     "topics-heatwave.md": (["medtop:20001129", "medtop:17000000"], []),
     "topics-golf-playoff.md": (["medtop:20000940"], ["medtop:20001342"]),
+    # sports and religious festivals the lexicon did not name
+    "topics-badminton.md": (["medtop:20000847", "medtop:20000822"], []),
+    "topics-diwali.md": (["medtop:20000690"], ["medtop:20001181"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
