@@ -117,6 +117,8 @@ want_topics.update({
     # sports and religious festivals the lexicon did not name
     "topics-badminton.md": (["medtop:20000847", "medtop:20000822"], []),
     "topics-diwali.md": (["medtop:20000690"], ["medtop:20001181"]),
+    # "cuts rates", "key rate": a rate move as headlines put it
+    "topics-rates.md": (["medtop:20000371"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
