@@ -1,6 +1,7 @@
 -- Topics: IPTC Media Topics from a lexicon of news terms. Each term found
--- adds its weight to its topic (more in the title and the lead, less inside
--- a longer name, less when repeated); weak terms need company; names of
+-- adds its weight to its topic (more in the title and the lead, less in the
+-- closing background, less inside a longer name, less when repeated); weak
+-- terms need company; a topic the headline names is not outweighed; names of
 -- courts, ministries, parties... add evidence. The strongest topics (two
 -- leaves at most, or a parent when evidence is spread over its children)
 -- are tagged, each with its parent, and the best one's grandparent if room.
@@ -92,6 +93,13 @@ return {
       lead_end = b.j
     end
     local title_end = (blocks[1] and blocks[1].kind == "title") and blocks[1].j or 0
+    -- Where a term is says how much it weighs: the headline most, then the
+    -- lead; wire copy puts background last, so the last third of the text
+    -- counts half (a past crash recalled at the end of an incident story).
+    local late = #a.text * 2 / 3
+    local function weight_at(pos)
+      return (pos <= title_end and 2) or (pos <= lead_end and 1.5) or (pos > late and 0.5) or 1
+    end
     -- Spans of entity mentions, sorted: a term inside a longer name ("University"
     -- in "University of Montreal", "Airlines" in "Japan Airlines") is an
     -- affiliation more than a subject and counts a quarter; a term that is
@@ -111,7 +119,7 @@ return {
     local first_at = {}                 -- topic -> offset of its first term
     local in_title = {}                 -- topic -> a strong term of its own in the title
     for _, m in ipairs(terms:scan(a)) do
-      local boost = (m.i <= title_end and 2) or (m.i <= lead_end and 1.5) or 1
+      local boost = weight_at(m.i)
       while spans[sp] and spans[sp].j < m.i do sp = sp + 1 end
       local k = sp
       while spans[k] and spans[k].i <= m.i do
@@ -141,7 +149,7 @@ return {
     if text:find(" jobs", 1, true) or text:find(" positions", 1, true) or text:find(" workers", 1, true) then
       for pos, verb, mid, noun in text:gmatch("()(%a+) (%a*) ?%d[%d,]* (%a+)") do
         if job_nouns[noun] and (cut_verbs[verb:lower()] or cut_verbs[mid]) then
-          local boost = (pos <= title_end and 2) or (pos <= lead_end and 1.5) or 1
+          local boost = weight_at(pos)
           hits[LAYOFFS] = (hits[LAYOFFS] or 0) + 1
           strong[LAYOFFS] = true
           local c = contrib[LAYOFFS]
@@ -176,7 +184,7 @@ return {
             if (kind_orgs[q] or 0) < 2 then
               kind_orgs[q] = (kind_orgs[q] or 0) + 1
               local first = e.mentions[1] and e.mentions[1].i or math.huge
-              local boost = (first <= title_end and 2) or (first <= lead_end and 1.5) or 1
+              local boost = weight_at(first)
               score[q] = (score[q] or 0) + KIND_WEIGHT * boost
               -- counts as one weak term: a court's name alone tags nothing
               if not strong[q] then
