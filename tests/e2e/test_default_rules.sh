@@ -122,6 +122,10 @@ want_topics.update({
     # a boat runs aground; the closed airport in the closing background
     # paragraph is not a second subject
     "topics-background.md": (["medtop:20000145"], ["medtop:20000338"]),
+    # a train that derails; "Nurses strike" is a strike; a river's banks
+    "topics-derail.md": (["medtop:20000146"], []),
+    "topics-nurses-strike.md": (["medtop:20000530"], []),
+    "topics-river.md": (["medtop:20000154"], ["medtop:20000274"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
