@@ -126,6 +126,10 @@ want_topics.update({
     "topics-derail.md": (["medtop:20000146"], []),
     "topics-nurses-strike.md": (["medtop:20000530"], []),
     "topics-river.md": (["medtop:20000154"], ["medtop:20000274"]),
+    # a ceasefire is a peace process; "seized power" is a coup; a budget
+    "topics-ceasefire.md": (["medtop:20000073"], []),
+    "topics-coup.md": (["medtop:20000070"], []),
+    "topics-budget.md": (["medtop:20000607"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
