@@ -130,6 +130,9 @@ want_topics.update({
     "topics-ceasefire.md": (["medtop:20000073"], []),
     "topics-coup.md": (["medtop:20000070"], []),
     "topics-budget.md": (["medtop:20000607"], []),
+    # golf's "career Grand Slam", a putt that "sank", greens "in regulation"
+    "topics-golf-words.md": (["medtop:20000940"],
+                             ["medtop:20001085", "medtop:20000145", "medtop:20000124"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
