@@ -133,6 +133,9 @@ want_topics.update({
     # golf's "career Grand Slam", a putt that "sank", greens "in regulation"
     "topics-golf-words.md": (["medtop:20000940"],
                              ["medtop:20001085", "medtop:20000145", "medtop:20000124"]),
+    # a chief executive quoted is not an executive change; one stepping down is
+    "topics-ceo-quoted.md": (["medtop:20000226"], ["medtop:20000190"]),
+    "topics-ceo-change.md": (["medtop:20000190"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
