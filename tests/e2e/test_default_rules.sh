@@ -139,6 +139,9 @@ want_topics.update({
     # "killing three" in a tornado story is no homicide; a boat "capsizes"
     "topics-killing.md": (["medtop:20000158"], ["medtop:20000099"]),
     "topics-capsize.md": (["medtop:20000145"], []),
+    # match reports that never name their sport
+    "topics-tennis-jargon.md": (["medtop:20001085", "medtop:20000822"], []),
+    "topics-cricket-jargon.md": (["medtop:20000888", "medtop:20000822"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
