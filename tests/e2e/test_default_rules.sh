@@ -142,6 +142,8 @@ want_topics.update({
     # match reports that never name their sport
     "topics-tennis-jargon.md": (["medtop:20001085", "medtop:20000822"], []),
     "topics-cricket-jargon.md": (["medtop:20000888", "medtop:20000822"], []),
+    # "Study finds ...", "a study of 40 cities found"
+    "topics-study.md": (["medtop:20000735"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
