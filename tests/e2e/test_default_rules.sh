@@ -144,6 +144,8 @@ want_topics.update({
     "topics-cricket-jargon.md": (["medtop:20000888", "medtop:20000822"], []),
     # "Study finds ...", "a study of 40 cities found"
     "topics-study.md": (["medtop:20000735"], []),
+    # a provincial (state, assembly) election is a regional election
+    "topics-provincial-election.md": (["medtop:20000585"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
