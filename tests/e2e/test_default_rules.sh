@@ -146,6 +146,8 @@ want_topics.update({
     "topics-study.md": (["medtop:20000735"], []),
     # a provincial (state, assembly) election is a regional election
     "topics-provincial-election.md": (["medtop:20000585"], []),
+    # a computer failure that hit airports and shops is technology news
+    "topics-outage.md": (["medtop:20000225"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
