@@ -148,6 +148,8 @@ want_topics.update({
     "topics-provincial-election.md": (["medtop:20000585"], []),
     # a computer failure that hit airports and shops is technology news
     "topics-outage.md": (["medtop:20000225"], []),
+    # "agrees to buy" is a deal
+    "topics-deal.md": (["medtop:20000204"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
