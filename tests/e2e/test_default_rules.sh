@@ -150,6 +150,9 @@ want_topics.update({
     "topics-outage.md": (["medtop:20000225"], []),
     # "agrees to buy" is a deal
     "topics-deal.md": (["medtop:20000204"], []),
+    # a man named Gene who was a disc jockey: radio, not genetics or horses
+    "topics-gene-name.md": (["medtop:20000050"], ["medtop:20000721", "medtop:20000960"]),
+    "topics-ai-rules.md": (["medtop:20000636"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
