@@ -153,6 +153,8 @@ want_topics.update({
     # a man named Gene who was a disc jockey: radio, not genetics or horses
     "topics-gene-name.md": (["medtop:20000050"], ["medtop:20000721", "medtop:20000960"]),
     "topics-ai-rules.md": (["medtop:20000636"], []),
+    # rockets fired at villages are weapons, not rocketry
+    "topics-rockets.md": (["medtop:20000602"], ["medtop:20000758"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
