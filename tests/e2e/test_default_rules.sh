@@ -155,6 +155,10 @@ want_topics.update({
     "topics-ai-rules.md": (["medtop:20000636"], []),
     # rockets fired at villages are weapons, not rocketry
     "topics-rockets.md": (["medtop:20000602"], ["medtop:20000758"]),
+    # a team's veteran guard is no veterans' affairs; a minister who
+    # presents a budget makes it a budget story, not one about ministers
+    "topics-team-defense.md": (["medtop:20000851"], ["medtop:20000600", "medtop:20001313"]),
+    "topics-minister-quoted.md": (["medtop:20000607"], ["medtop:20000613"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
