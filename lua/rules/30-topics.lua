@@ -77,6 +77,20 @@ local KINDS = {
   { "drug administration", "medtop:20000223" }, { "medicines agency", "medtop:20000223" },
   { "school district", "medtop:20000400" }, { "board of education", "medtop:20000400" },
 }
+-- A story's section (front matter `section`) names the branch its words
+-- are read in: outside that branch a topic needs a strong term, weak ones
+-- said again and again are not enough (a team's "defense" in sports).
+local SECTION_TOP = {
+  sports = "medtop:15000000", sport = "medtop:15000000",
+  health = "medtop:07000000",
+  business = "medtop:04000000", economy = "medtop:04000000", markets = "medtop:04000000",
+  politics = "medtop:11000000",
+  science = "medtop:13000000",
+  courts = "medtop:02000000", crime = "medtop:02000000",
+  culture = "medtop:01000000", arts = "medtop:01000000", entertainment = "medtop:01000000",
+  environment = "medtop:06000000",
+  weather = "medtop:17000000", religion = "medtop:12000000", education = "medtop:05000000",
+}
 local KIND_WEIGHT = 0.5   -- per organization, two at most per topic
 
 return {
@@ -198,15 +212,21 @@ return {
         end
       end
     end
+    -- The desk that filed the story is evidence too (SECTION_TOP).
+    local top_of_section = type(a.section) == "string" and SECTION_TOP[a.section:lower()]
     -- A child topic's evidence also supports its ancestors (half per level),
     -- so a story about "war" and "air strikes" ranks the conflict branch first.
     -- Weak terms ("court", "policy", "rally") need company: a topic with
-    -- only weak terms needs two different ones, or one said three times.
+    -- only weak terms needs two different ones, or one said three times,
+    -- and a strong one outside the branch of the story's section.
     for q in pairs(score) do
       if not strong[q] then
         local n = 0
         for _ in pairs(weak_terms[q]) do n = n + 1 end
-        if n < 2 and hits[q] < 3 then score[q] = nil end
+        if (n < 2 and hits[q] < 3)
+            or (top_of_section and q ~= top_of_section and not ancestor_of(top_of_section, q)) then
+          score[q] = nil
+        end
       end
     end
     local total = {}

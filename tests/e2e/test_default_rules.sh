@@ -159,6 +159,8 @@ want_topics.update({
     # presents a budget makes it a budget story, not one about ministers
     "topics-team-defense.md": (["medtop:20000851"], ["medtop:20000600", "medtop:20001313"]),
     "topics-minister-quoted.md": (["medtop:20000607"], ["medtop:20000613"]),
+    # in the sports section a team's "defense" is not the military's
+    "topics-section.md": (["medtop:20000851"], ["medtop:20000598"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
