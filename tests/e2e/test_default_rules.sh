@@ -161,6 +161,8 @@ want_topics.update({
     "topics-minister-quoted.md": (["medtop:20000607"], ["medtop:20000613"]),
     # in the sports section a team's "defense" is not the military's
     "topics-section.md": (["medtop:20000851"], ["medtop:20000598"]),
+    # "swelter", "sweltering heat": weather, not the Miami Heat
+    "topics-heat.md": (["medtop:20001129"], ["medtop:20000851"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
