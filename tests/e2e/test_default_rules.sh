@@ -163,6 +163,9 @@ want_topics.update({
     "topics-section.md": (["medtop:20000851"], ["medtop:20000598"]),
     # "swelter", "sweltering heat": weather, not the Miami Heat
     "topics-heat.md": (["medtop:20001129"], ["medtop:20000851"]),
+    # visa rules and net migration; a government that loses a confidence vote
+    "topics-visas.md": (["medtop:20000634"], []),
+    "topics-confidence.md": (["medtop:20000647"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
