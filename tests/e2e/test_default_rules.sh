@@ -105,9 +105,12 @@ want_topics = {
     "topics-roundup.md": (["medtop:20000822", "medtop:15000000"],
                           ["medtop:20000892", "medtop:20000940", "medtop:20001071", "medtop:20001085"]),
 }
-# --- topics (hc-* blind batch): a subject named in the headline is tagged
-# even when another gets more mentions; news phrasing for incidents,
-# strikes, heatwaves; a golf playoff is not the postseason
+# --- topics (hc-* blind batch and news probes): a subject named in the
+# headline is tagged even when another gets more mentions; the closing
+# background counts half; outside the section's branch weak terms alone tag
+# nothing; the lexicon's gaps (how news says incidents, strikes, heat,
+# deals, match results) and words with a second sense ("Grand Slam",
+# "killing", "rockets", "Gene", "minister")
 want_topics.update({
     "topics-headline.md": (["medtop:20000152", "medtop:20000210"], []),
     "topics-emergency-landing.md": (["medtop:20000144"], []),
