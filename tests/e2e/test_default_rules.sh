@@ -169,6 +169,9 @@ want_topics.update({
     # visa rules and net migration; a government that loses a confidence vote
     "topics-visas.md": (["medtop:20000634"], []),
     "topics-confidence.md": (["medtop:20000647"], []),
+    # a bus that plunges off a road; a solar eclipse is not solar power
+    "topics-bus-crash.md": (["medtop:20000147"], []),
+    "topics-eclipse.md": (["medtop:20000718"], ["medtop:20001209"]),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
