@@ -172,6 +172,8 @@ want_topics.update({
     # a bus that plunges off a road; a solar eclipse is not solar power
     "topics-bus-crash.md": (["medtop:20000147"], []),
     "topics-eclipse.md": (["medtop:20000718"], ["medtop:20001209"]),
+    # selling users' personal data against privacy laws
+    "topics-privacy.md": (["medtop:20000627"], []),
 })
 # --- end topics (hc-*)
 for name, (yes, no) in want_topics.items():
