@@ -1,6 +1,7 @@
 -- Topics: IPTC Media Topics from a lexicon of news terms. Each term found
--- adds its weight to its topic (more in the title and the lead, less inside
--- a longer name, less when repeated); weak terms need company; names of
+-- adds its weight to its topic (more in the title and the lead, less in the
+-- closing background, less inside a longer name, less when repeated); weak
+-- terms need company; a topic the headline names is not outweighed; names of
 -- courts, ministries, parties... add evidence. The strongest topics (two
 -- leaves at most, or a parent when evidence is spread over its children)
 -- are tagged, each with its parent, and the best one's grandparent if room.
@@ -30,6 +31,7 @@ local MAX_TAGGED = 6      -- topics in all, parents included
 local THRESHOLD = 1.2
 local WEAK = 0.5          -- a term weighing less is weak: alone it tags nothing
 local RELATIVE = 0.6      -- a topic's own evidence must be this share of the best
+                          -- (unless a strong term of its own is in the headline)
 
 local function ancestor_of(p, q)
   q = parent[q]
@@ -75,6 +77,20 @@ local KINDS = {
   { "drug administration", "medtop:20000223" }, { "medicines agency", "medtop:20000223" },
   { "school district", "medtop:20000400" }, { "board of education", "medtop:20000400" },
 }
+-- A story's section (front matter `section`) names the branch its words
+-- are read in: outside that branch a topic needs a strong term, weak ones
+-- said again and again are not enough (a team's "defense" in sports).
+local SECTION_TOP = {
+  sports = "medtop:15000000", sport = "medtop:15000000",
+  health = "medtop:07000000",
+  business = "medtop:04000000", economy = "medtop:04000000", markets = "medtop:04000000",
+  politics = "medtop:11000000",
+  science = "medtop:13000000",
+  courts = "medtop:02000000", crime = "medtop:02000000",
+  culture = "medtop:01000000", arts = "medtop:01000000", entertainment = "medtop:01000000",
+  environment = "medtop:06000000",
+  weather = "medtop:17000000", religion = "medtop:12000000", education = "medtop:05000000",
+}
 local KIND_WEIGHT = 0.5   -- per organization, two at most per topic
 
 return {
@@ -91,6 +107,13 @@ return {
       lead_end = b.j
     end
     local title_end = (blocks[1] and blocks[1].kind == "title") and blocks[1].j or 0
+    -- Where a term is says how much it weighs: the headline most, then the
+    -- lead; wire copy puts background last, so the last third of the text
+    -- counts half (a past crash recalled at the end of an incident story).
+    local late = #a.text * 2 / 3
+    local function weight_at(pos)
+      return (pos <= title_end and 2) or (pos <= lead_end and 1.5) or (pos > late and 0.5) or 1
+    end
     -- Spans of entity mentions, sorted: a term inside a longer name ("University"
     -- in "University of Montreal", "Airlines" in "Japan Airlines") is an
     -- affiliation more than a subject and counts a quarter; a term that is
@@ -108,8 +131,9 @@ return {
     local strong, weak_terms = {}, {}   -- topic -> true / {term = true}
     local contrib = {}                  -- topic -> weights of its mentions
     local first_at = {}                 -- topic -> offset of its first term
+    local in_title = {}                 -- topic -> a strong term of its own in the title
     for _, m in ipairs(terms:scan(a)) do
-      local boost = (m.i <= title_end and 2) or (m.i <= lead_end and 1.5) or 1
+      local boost = weight_at(m.i)
       while spans[sp] and spans[sp].j < m.i do sp = sp + 1 end
       local k = sp
       while spans[k] and spans[k].i <= m.i do
@@ -127,6 +151,7 @@ return {
         end
         hits[q] = (hits[q] or 0) + 1
         if not first_at[q] then first_at[q] = m.i end
+        if m.i <= title_end and s[2] >= WEAK and boost >= 2 then in_title[q] = true end
         local c = contrib[q]
         if not c then c = {} contrib[q] = c end
         c[#c + 1] = s[2] * boost
@@ -138,7 +163,7 @@ return {
     if text:find(" jobs", 1, true) or text:find(" positions", 1, true) or text:find(" workers", 1, true) then
       for pos, verb, mid, noun in text:gmatch("()(%a+) (%a*) ?%d[%d,]* (%a+)") do
         if job_nouns[noun] and (cut_verbs[verb:lower()] or cut_verbs[mid]) then
-          local boost = (pos <= title_end and 2) or (pos <= lead_end and 1.5) or 1
+          local boost = weight_at(pos)
           hits[LAYOFFS] = (hits[LAYOFFS] or 0) + 1
           strong[LAYOFFS] = true
           local c = contrib[LAYOFFS]
@@ -173,7 +198,7 @@ return {
             if (kind_orgs[q] or 0) < 2 then
               kind_orgs[q] = (kind_orgs[q] or 0) + 1
               local first = e.mentions[1] and e.mentions[1].i or math.huge
-              local boost = (first <= title_end and 2) or (first <= lead_end and 1.5) or 1
+              local boost = weight_at(first)
               score[q] = (score[q] or 0) + KIND_WEIGHT * boost
               -- counts as one weak term: a court's name alone tags nothing
               if not strong[q] then
@@ -187,15 +212,21 @@ return {
         end
       end
     end
+    -- The desk that filed the story is evidence too (SECTION_TOP).
+    local top_of_section = type(a.section) == "string" and SECTION_TOP[a.section:lower()]
     -- A child topic's evidence also supports its ancestors (half per level),
     -- so a story about "war" and "air strikes" ranks the conflict branch first.
     -- Weak terms ("court", "policy", "rally") need company: a topic with
-    -- only weak terms needs two different ones, or one said three times.
+    -- only weak terms needs two different ones, or one said three times,
+    -- and a strong one outside the branch of the story's section.
     for q in pairs(score) do
       if not strong[q] then
         local n = 0
         for _ in pairs(weak_terms[q]) do n = n + 1 end
-        if n < 2 and hits[q] < 3 then score[q] = nil end
+        if (n < 2 and hits[q] < 3)
+            or (top_of_section and q ~= top_of_section and not ancestor_of(top_of_section, q)) then
+          score[q] = nil
+        end
       end
     end
     local total = {}
@@ -253,8 +284,10 @@ return {
     end
     local chosen = {}
     for _, r in ipairs(ranked) do
-      -- (past MAX_TOPICS a topic can still replace a chosen ancestor)
-      if r.s >= THRESHOLD and (score[r.q] or r.s) >= best * RELATIVE and label[r.q] then
+      -- (past MAX_TOPICS a topic can still replace a chosen ancestor). The
+      -- headline says what the story is about: a topic it names ("Drought
+      -- withers coffee crop") is not outweighed by one the body repeats.
+      if r.s >= THRESHOLD and ((score[r.q] or r.s) >= best * RELATIVE or in_title[r.q]) and label[r.q] then
         local related = false
         for ci, c in ipairs(chosen) do
           if ancestor_of(r.q, c.q) then
