@@ -4,7 +4,8 @@
 -- organization and place head words ("Riverton Transit Authority", "Mill
 -- Street Bridge"), "X of Y" / "X for Y" names, a known place leading a longer
 -- name ("Miami Heat"), place cues ("in Kalamazoo", "Des Moines, Iowa"),
--- acronyms, and datelines ("CAPE TOWN, South Africa (Reuters) --").
+-- acronyms and short names ("..., known as SEPTA", "..., or CJEU,"), and
+-- datelines ("CAPE TOWN, South Africa (Reuters) --").
 local W = require("newsnames")
 local given = nutgraf.words("../data/given-names.txt")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
@@ -133,6 +134,17 @@ for _, list in ipairs { W.titles, W.org_heads, W.place_heads, W.event_words, W.f
   for w in pairs(list) do vocab[w] = true end
 end
 
+-- Whether every word of s..e is an everyday word: after a title word such
+-- words name a law or a thing, not a person ("General Data Protection
+-- Regulation", "Chief Medical Officer").
+local function everyday_run(toks, s, e, common)
+  for p = s, e do
+    local w = toks[p].text:lower()
+    if not (vocab[w] or common[w]) then return false end
+  end
+  return true
+end
+
 -- First words of things that are not people: storms, operations, programs.
 local not_person_starts = W.set {
   "typhoon", "hurricane", "cyclone", "storm", "tropical", "operation", "project", "lake",
@@ -146,6 +158,17 @@ local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
 local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
   "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
   "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
+-- Organization words that open names in other languages: "Partido de la
+-- Gente", "Escola Superior de Belas-Artes", "Museu Nacional de Arte
+-- Contemporânea do Chiado". Such a name may run longer than four words.
+local foreign_heads = W.set { "Partido", "Partito", "Parti", "Partei", "Escola", "Escuela", "Museu",
+  "Museo", "Musée", "Instituto", "Institut", "Universidad", "Universidade", "Università",
+  "Universität", "Fundación", "Fundação", "Fondation", "Fondazione", "Stiftung", "Movimiento",
+  "Movimento", "Frente", "Ministerio", "Ministério", "Ministère", "Servicio", "Serviço", "Consejo",
+  "Conselho", "Conseil", "Corte", "Banque", "Sindicato", "Confederación", "Asociación",
+  "Associação", "Agencia", "Agência", "Agence", "Comisión", "Comissão", "Tribunal", "Supremo",
+  "Hochschule", "Verband", "Bundesamt", "Bundesverband" }
+for w in pairs(foreign_heads) do org_prefixes[w] = true end
 
 -- A place, then a known body ending in one of these, is the place's own
 -- body: "Ohio Senate", "California Supreme Court", "Ontario Liberal Party"
@@ -164,10 +187,20 @@ local function hyphen_adjective(w)
   local tail = w:match("%-(%l+)$")
   return tail and adjective_tails[tail] or false
 end
+-- The first adjective of that kind in the run s..e, or nil.
+local function adjective_in(toks, s, e)
+  for p = s, e do
+    if toks[p].text:find("-", 2, true) and hyphen_adjective(toks[p].text) then return p end
+  end
+  return nil
+end
 
 -- Legal forms after a company's name.
 local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc", "ag",
   "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
+
+-- Words after a company's short name that make its full name: "CMOC Group".
+local group_words = W.set { "group", "holdings", "holding", "corporation", "company", "groupe", "gruppe" }
 
 local compass = W.set { "north", "south", "east", "west", "northern", "southern", "eastern",
   "western", "central", "greater", "upper", "lower" }
@@ -217,6 +250,26 @@ local function fallback(toks, s, e, common)
   return "person"
 end
 
+-- Whether the word before token s makes an unknown name there a place:
+-- "in Kalamazoo", "near Tougana"; but "brought in Mandiant", "a stake in
+-- Veltrix" name a company, and "through" is as often a sales channel
+-- ("offered through Experian") as a route.
+local in_phrasal = W.set { "brought", "bring", "brings", "bringing", "called", "calling", "call",
+  "invested", "invest", "invests", "investing", "investment", "investments", "stake", "stakes",
+  "shares", "holding", "holdings", "interest", "interests", "weighed", "chipped", "roped",
+  "cashed", "confidence", "trust", "faith", "believe", "believes", "believed" }
+local function place_prep(toks, s)
+  local b = toks[s - 1]
+  if not (b and b.word) then return false end
+  local w = low(b)
+  if not W.strong_place_preps[w] or w == "through" then return false end
+  if w == "in" then
+    local b2 = toks[s - 2]
+    if b2 and b2.word and in_phrasal[low(b2)] then return false end
+  end
+  return true
+end
+
 local quotes = W.set { '"', "“", "”" }
 -- Given name(s) s..e, a nickname of one to three capitalized words in
 -- quotes, then one or two capitalized words: the end of the full name.
@@ -231,6 +284,123 @@ local function nickname_end(toks, s, e)
   local r = run_end(toks, c + 1)
   if r > c + 2 then return nil end
   return r
+end
+
+-- Short names introduced without parentheses, as wire style has them: "the
+-- Southeastern Pennsylvania Transportation Authority, known as SEPTA", "the
+-- Court of Justice of the European Union, or CJEU,", "known by its French
+-- acronym ARECOMS", "BEUC, the European Consumer Organisation". The short
+-- name becomes an alias of the long one: of the entity found there, or of
+-- a new organization when the long name is an untyped run of two or more
+-- capitalized words whose first letter the short name shares.
+local acronym_nouns = W.set { "acronym", "abbreviation", "initials" }
+local function short_name(t)
+  if not (t and t.word and t.cap and not t.digit) then return false end
+  return (t.upper and #t.text >= 2 and #t.text <= 8) or t.text:find("^%u%l+$") ~= nil
+end
+local function alias_cues(a, toks, common)
+  local ends, starts -- byte end / start of a mention -> its entity (made on first use)
+  local function index()
+    ends, starts = {}, {}
+    for _, ent in ipairs(a:entities()) do
+      for _, m in ipairs(ent.mentions) do
+        ends[m.j] = ent
+        starts[m.i] = ent
+      end
+    end
+  end
+  local function entity_ending(j)
+    if not ends then index() end
+    return ends[j]
+  end
+  local function entity_starting(i)
+    if not starts then index() end
+    return starts[i]
+  end
+  local function link(q, e, p) -- long name toks q..e, short name toks[p]
+    local short = toks[p].text
+    local long = entity_ending(toks[e].j)
+    if long and long.type ~= "person" then
+      if nutgraf.fold(long.name) == nutgraf.fold(short) then return end
+      local other = a:entity(short)
+      a:tag_entity { name = long.name, type = long.type, i = toks[p].i, j = toks[p].j, score = 0.8,
+                     alias = short }
+      if other and other.name ~= long.name and other.type ~= "person" then
+        a:set_entity(other.name, { name = long.name })
+      end
+      return
+    end
+    if long or e <= q or toks[q].text:sub(1, 1) ~= short:sub(1, 1) then return end
+    for r = q, e do
+      local w = toks[r].text:lower()
+      if not (is_name_word(toks[r]) or W.particles[w] or w == "of" or w == "and" or w == "for")
+          or (r == q and (W.function_words[w] or given[toks[r].text])) then
+        return
+      end
+    end
+    if everyday_run(toks, q, e, common) then return end
+    local name = span_text_of(toks, q, e)
+    a:tag_entity { name = name, type = "organization", i = toks[q].i, j = toks[e].j, score = 0.6 }
+    a:tag_entity { name = name, type = "organization", i = toks[p].i, j = toks[p].j, score = 0.6,
+                   alias = short }
+  end
+  -- the capitalized long name ending at token e: its first token
+  local function long_start(e)
+    local q = e
+    while q > 1 and q > e - 12 do
+      local b = toks[q - 1]
+      local w = b.word and low(b)
+      if is_name_word(b) and not b.sent_start then
+        q = q - 1
+      elseif w and (w == "of" or w == "and" or w == "for" or w == "the" or W.particles[w])
+          and (is_name_word(toks[q - 2]) or (toks[q - 2] and toks[q - 2].word
+            and (low(toks[q - 2]) == "of" or low(toks[q - 2]) == "for") and is_name_word(toks[q - 3]))) then
+        q = q - 1
+      elseif is_name_word(b) then
+        q = q - 1
+        break
+      else
+        break
+      end
+    end
+    while q < e and (not is_name_word(toks[q]) or W.function_words[low(toks[q])]) do q = q + 1 end
+    return q
+  end
+  for p = 4, #toks - 1 do
+    local t = toks[p]
+    if short_name(t) then
+      local b1, b2, after = toks[p - 1], toks[p - 2], toks[p + 1]
+      local closes = after and not after.word and after.text ~= "(" and after.text ~= "-"
+      if closes and b1.text == "or" and b2.text == "," and toks[p - 3].cap then
+        -- "..., or CJEU,"
+        link(long_start(p - 3), p - 3, p)
+      elseif closes and b1.word then
+        -- "..., known as SEPTA", "..., known by its French acronym ARECOMS"
+        local k = nil
+        if b1.text == "as" and b2.text == "known" then
+          k = p - 2
+        elseif acronym_nouns[b1.text] then
+          for q = p - 2, math.max(2, p - 5), -1 do
+            if toks[q].text == "known" then k = q break end
+            if not toks[q].word then break end
+          end
+        end
+        if k and toks[k - 1].text == "," and toks[k - 2].cap then link(long_start(k - 2), k - 2, p) end
+      elseif t.upper and after and after.text == "," and toks[p + 2] and toks[p + 2].text == "the"
+          and (t.sent_start or not b1.word) then
+        -- "BEUC, the European Consumer Organisation, said": a found organization
+        local long = is_name_word(toks[p + 3]) and entity_starting(toks[p + 3].i)
+        if long and long.type == "organization" then
+          local short = t.text
+          local other = a:entity(short)
+          a:tag_entity { name = long.name, type = "organization", i = t.i, j = t.j, score = 0.8, alias = short }
+          if other and other.name ~= long.name and other.type ~= "person" then
+            a:set_entity(other.name, { name = long.name })
+          end
+        end
+      end
+    end
+  end
 end
 
 local function pretty(word, first)
@@ -309,18 +479,23 @@ return {
           k = nick + 1
           goto continue
         end
-        if hyphen_adjective(toks[e].text) then
+        local adj = adjective_in(toks, s, e)
+        if adj then
           -- "a San Francisco-based company", "Chinese-made": an adjective, no
-          -- name; but "a London-based lawyer" names the place London
-          local tail = toks[e].text:match("%-(%l+)$")
+          -- name; but "a London-based lawyer", "The Dublin-based carrier" name
+          -- the place; a name after the adjective starts afresh: the
+          -- "Republican-controlled Senate" is the Senate
+          local tail = toks[adj].text:match("%-(%l+)$")
+          local s2 = s
+          while s2 < adj and W.function_words[low(toks[s2])] do s2 = s2 + 1 end
           if tail == "based" or tail == "born" then
-            local j = toks[e].j - #tail - 1
-            local canon, ty, kind = places:lookup(a.text:sub(toks[s].i, j))
+            local j = toks[adj].j - #tail - 1
+            local canon, ty, kind = places:lookup(a.text:sub(toks[s2].i, j))
             if ty == "place" and kind ~= "demonym" then
-              a:tag_entity { name = canon, type = "place", i = toks[s].i, j = j, score = 0.6 }
+              a:tag_entity { name = canon, type = "place", i = toks[s2].i, j = j, score = 0.6 }
             end
           end
-          k = e + 1
+          k = adj + 1
           goto continue
         end
         local prev = toks[s - 1]
@@ -330,7 +505,8 @@ return {
         local head_word = low(toks[e])
         for p = s, e - 1 do
           if W.titles[low(toks[p])] and not (toks[p + 1] and toks[p + 1].possessive) and
-              not W.org_heads[head_word] and not W.place_heads[head_word] then
+              not W.org_heads[head_word] and not W.place_heads[head_word]
+              and not everyday_run(toks, p + 1, e, common) then
             s = p + 1
             cue_person = true
             plural_title = low(toks[p]):match("s%.?$") and true or false
@@ -410,7 +586,7 @@ return {
               goto continue
             end
           end
-          if org_prefixes[toks[s].text] and words >= 2 and words <= 4
+          if org_prefixes[toks[s].text] and words >= 2 and (words <= 4 or (foreign_heads[toks[s].text] and words <= 8))
               and not (toks[s].text:find("%l") and (common[head] or vocab[head])) then
             -- "FC Basel", "AS Roma", "Radio Disney"
             tag("organization", s, e, 0.8)
@@ -480,6 +656,8 @@ return {
             end
           elseif not first_given and not W.event_words[head] and not W.titles[head] and not spoke and pp()
               and not not_org_tails[head]
+              -- ("a chapel in Talisay City": the city, not a club like "Leicester City")
+              and not (head == "city" and place_prep(toks, s) and not toks[e].possessive)
               and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
             -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company
             tag("organization", s, e, 0.7)
@@ -497,7 +675,7 @@ return {
               end)() and not a:entity(span_text(a, toks, s, e)) then
             -- "Des Moines, Iowa", "Grenoble, France"
             tag("place", s, e, 0.65)
-          elseif words <= 2 and before_word and W.strong_place_preps[before_word] and not first_given
+          elseif words <= 2 and place_prep(toks, s) and not first_given
               and not common[toks[s].text] and not W.languages[toks[s].text] and not toks[s].upper
               and not W.function_words[low(toks[s])] and not W.not_places[span_text(a, toks, s, e)]
               and not W.org_heads[head] and not W.titles[head] and not W.event_words[head] then
@@ -539,6 +717,8 @@ return {
         end
       end
     end
+
+    alias_cues(a, toks, common)
 
     local covered, long_orgs, org_names = {}, {}, {}
     for _, ent in ipairs(a:entities()) do
@@ -640,6 +820,12 @@ return {
               org_parts[w] = (org_parts[w] == nil or org_parts[w] == name) and name or false
             end
           end
+          -- "CMOC" after "CMOC Group", "HSBC" after "HSBC Holdings": an acronym
+          -- and only a legal form or a group word after it
+          local acro, rest = name:match("^(%u%u+) (%S+)$")
+          if acro and (legal_forms[rest:lower()] or group_words[rest:lower()]) and not places:lookup(acro) then
+            org_parts[acro] = (org_parts[acro] == nil or org_parts[acro] == name) and name or false
+          end
         end
       end
       return org_parts[word]
@@ -648,7 +834,8 @@ return {
       local t = toks[s]
       local word = t.text
       local lw = long_orgs[1] and word:lower()
-      if long_orgs[1] and not parts[word] and word:find("^%u%l%l+$") and not common[lw] and not vocab[lw]
+      if long_orgs[1] and not parts[word] and (word:find("^%u%l%l+$") or word:find("^%u%u+$"))
+          and not common[lw] and not vocab[lw]
           and org_part(word) and not a:entity(word) then
         a:tag_entity { name = org_part(word), type = "organization", i = t.i, j = t.j, score = 0.6,
                        alias = word }
@@ -682,7 +869,7 @@ return {
         c.n = c.n + 1
         c.toks[#c.toks + 1] = s
         local b, nx = toks[s - 1], toks[s + 1]
-        if b and b.word and W.strong_place_preps[low(b)] then c.place = true end
+        if place_prep(toks, s) then c.place = true end
         if (nx and nx.word and W.speech[low(nx)]) or (b and b.word and W.speech[low(b)]) or
             t.possessive or (b and b.word and not b.cap and W.titles[low(b)]) then
           c.person = true

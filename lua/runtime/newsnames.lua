@@ -259,6 +259,7 @@ M.event_words = set {
 M.particles = set {
   "von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
   "le", "bin", "bint", "ibn", "al", "el", "ben", "y", "st.", "mac", "ter", "ten", "zu",
+  "do", -- ("Museu Nacional de Arte Contemporânea do Chiado", "Gustavo do Rosário")
 }
 
 -- Words before a capitalized name that make it a place.
