@@ -527,7 +527,9 @@ return {
           -- "State Marco Rubio": start at the first given name after other words.
           for p = s + 1, e - 1 do
             if given[toks[p].text] and not given[toks[s].text] and not W.place_heads[low(toks[e])]
-                and not W.org_heads[low(toks[e])] then
+                and not W.org_heads[low(toks[e])]
+                -- (but "São Paulo", "San Pablo": the given name ends a place's name)
+                and not places:lookup(span_text(a, toks, s, p)) then
               s = p
               cue_person = true
               break
@@ -770,6 +772,14 @@ return {
         local known = false
         for p = c.s, c.e do
           if parts[toks[p].text] or covered[toks[p].i] then known = true end
+        end
+        if known and kind == "person" and c.e > c.s and not parts[toks[c.s].text] then
+          -- another person of a found person's surname: "Amanjot Kaur" after
+          -- "Harmanpreet Kaur", "Mateus Tavares" after "Rosa Tavares"
+          known = false
+          for p = c.s, c.e do
+            if covered[toks[p].i] or (p < c.e and parts[toks[p].text]) then known = true end
+          end
         end
         if kind and not known and not a:entity(span_text(a, toks, c.s, c.e)) then
           tag(kind, c.s, c.e, 0.4)

@@ -131,7 +131,8 @@ counts = {"world.md": {"82nd Airborne Division": 2, "Borrowdale Farmers League":
 # person; "in X City" is the city; "brought in X", "through X" are no place
 # cues; "the A and B mines", "its X smelter", "the X neighborhood" are
 # places, "the A and B brands" products; foreign organization words
-# ("Partido", "Museu", "Escola") open organizations.
+# ("Partido", "Museu", "Escola") open organizations; an unknown given name
+# before a found person's surname is another person.
 news_want = {
     "news-aliases.md": [("organization", "Northern Varesh Regional Transit Authority"),
                         ("organization", "Court of Arbitration of the Pellucid Isles"),
@@ -142,11 +143,16 @@ news_want = {
                            ("place", "Old Tannery"), ("organization", "Partido de la Esperanza Nueva"),
                            ("organization", "Museu Municipal de Arte do Vale Verde"),
                            ("organization", "Escola Superior de Artes Visuais")],
+    # a second person of a found person's surname; "des" inside a name
+    "news-people.md": [("person", "Harleen Dhaliwal"), ("person", "Jasmeet Dhaliwal"),
+                       ("person", "Amélie des Rochers")],
 }
 news_unwanted = {
     "news-aliases.md": ["NORVA", "CAPEL", "ASMG", "KVBR", "TRXM"],
     "news-boundaries.md": ["Kremlin-backed Varnok Brigade", "Product Safety Regulation", "Regulation"],
     "news-facilities.md": ["Happy Tails", "Vale Verde"],
+    # a given name that ends a place's name starts no person; a biennial is an event
+    "news-people.md": ["Paulo Bienal", "São Paulo Bienal"],
 }
 for name, pairs in news_want.items():
     want.setdefault(name, []).extend(pairs)
