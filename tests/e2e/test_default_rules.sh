@@ -146,6 +146,9 @@ news_want = {
     # a second person of a found person's surname; "des" inside a name
     "news-people.md": [("person", "Harleen Dhaliwal"), ("person", "Jasmeet Dhaliwal"),
                        ("person", "Amélie des Rochers")],
+    # provinces of other countries and landmarks named bare (places.tsv)
+    "news-places.md": [("place", "Statehouse"), ("place", "Azores"), ("place", "Agusan del Sur"),
+                       ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield")],
 }
 news_unwanted = {
     "news-aliases.md": ["NORVA", "CAPEL", "ASMG", "KVBR", "TRXM"],
