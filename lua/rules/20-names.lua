@@ -270,6 +270,38 @@ local function place_prep(toks, s)
   return true
 end
 
+-- Whether the capitalized words ending at token e are a known organization:
+-- "Morgan Stanley and Centerview Partners" are two firms, while "Food and
+-- Drug Administration" is one name, and so is "Basingstoke and Alton Light
+-- Railway" (places before "and" name a railway's or a squadron's ends).
+local function known_before(a, toks, e)
+  local s = e
+  while s > e - 3 and is_name_word(toks[s - 1]) and not toks[s].sent_start do s = s - 1 end
+  for q = s, e do
+    local name = a.text:sub(toks[q].i, toks[e].j)
+    local _, ty = orgs:lookup(name)
+    if ty == "organization" then return true end
+  end
+  return false
+end
+
+-- A firm named by partners' surnames: "Wachtell, Lipton, Rosen & Katz",
+-- "Skadden, Arps, Slate, Meagher & Flom". Before the "&" name starting at
+-- s, single unknown capitalized words joined by commas belong to it; the
+-- new start.
+local function firm_start(toks, s, common)
+  local q = s
+  while toks[q - 1] and toks[q - 1].text == "," and is_name_word(toks[q - 2]) and not toks[q - 2].sent_start
+      and toks[q - 2].text:find("^%u%l+$") do
+    local w, b = toks[q - 2].text, toks[q - 3]
+    if is_name_word(b) and not b.sent_start then break end
+    local lw = w:lower()
+    if common[lw] or vocab[lw] or given[w] or places:lookup(w) or orgs:lookup(w) then break end
+    q = q - 2
+  end
+  return q
+end
+
 local quotes = W.set { '"', "“", "”" }
 -- Given name(s) s..e, a nickname of one to three capitalized words in
 -- quotes, then one or two capitalized words: the end of the full name.
@@ -611,7 +643,7 @@ return {
           elseif (head == "center" or head == "centre") and words >= 2 and W.place_center_mods[low(toks[e - 1])] then
             tag("place", s, e, 0.75)
           elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2])
-              and not W.org_heads[low(toks[s - 2])] then
+              and not W.org_heads[low(toks[s - 2])] and not known_before(a, toks, s - 2) then
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
@@ -782,6 +814,7 @@ return {
           end
         end
         if kind and not known and not a:entity(span_text(a, toks, c.s, c.e)) then
+          if kind == "organization" then c.s = firm_start(toks, c.s, common) end
           tag(kind, c.s, c.e, 0.4)
           if kind == "person" then parts[toks[c.e].text] = true end
         end

@@ -149,6 +149,10 @@ news_want = {
     # provinces of other countries and landmarks named bare (places.tsv)
     "news-places.md": [("place", "Statehouse"), ("place", "Azores"), ("place", "Agusan del Sur"),
                        ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield")],
+    # a known firm, "and", a new one; partners' surnames joined by commas and "&"
+    "news-firms.md": [("organization", "Tarrowfield Partners"),
+                      ("organization", "Pellingham, Drosk, Vey & Marr"),
+                      ("organization", "Quenby, Ashdown & Hollis")],
 }
 news_unwanted = {
     "news-aliases.md": ["NORVA", "CAPEL", "ASMG", "KVBR", "TRXM"],
@@ -156,6 +160,7 @@ news_unwanted = {
     "news-facilities.md": ["Happy Tails", "Vale Verde"],
     # a given name that ends a place's name starts no person; a biennial is an event
     "news-people.md": ["Paulo Bienal", "São Paulo Bienal"],
+    "news-firms.md": ["Vey & Marr", "Ashdown & Hollis"],
 }
 for name, pairs in news_want.items():
     want.setdefault(name, []).extend(pairs)
