@@ -145,7 +145,9 @@ news_want = {
                            ("organization", "Escola Superior de Artes Visuais")],
     # a second person of a found person's surname; "des" inside a name
     "news-people.md": [("person", "Harleen Dhaliwal"), ("person", "Jasmeet Dhaliwal"),
-                       ("person", "Amélie des Rochers")],
+                       ("person", "Amélie des Rochers"),
+                       # a given name that was only a small town's name (given-names.in.txt)
+                       ("person", "Ramona Velički")],
     # provinces of other countries and landmarks named bare (places.tsv)
     "news-places.md": [("place", "Statehouse"), ("place", "Azores"), ("place", "Agusan del Sur"),
                        ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield")],
