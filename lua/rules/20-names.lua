@@ -795,7 +795,8 @@ return {
         if not parts[toks[c.e].text] and not a:entity(name) then
           tag("place", c.s, c.e, 0.5)
         end
-      elseif spoke_single[toks[c.e].text] and c.e - c.s <= 2 then
+      elseif spoke_single[toks[c.e].text] and c.e - c.s <= 2 and not covered[toks[c.s].i] then
+        -- (not over a known name: "Borussia Dortmund ... Dortmund, who" is the club)
         tag("person", c.s, c.e, 0.6)
         parts[toks[c.e].text] = true
       elseif not (toks[c.s - 1] and toks[c.s - 1].text == "(" and c.s <= skip_to + 3) then
