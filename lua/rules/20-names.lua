@@ -66,6 +66,11 @@ local function span_text_of(toks, s, e)
   return text_of:sub(toks[s].i, toks[e].j)
 end
 
+-- Last words of a company's name: "Kamoto Copper Company and Mutanda
+-- operations" are two things, not one "X and Y" name.
+local company_ends = W.set { "company", "corporation", "group", "holdings", "inc.", "inc", "corp.",
+  "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc" }
+
 -- "Ministry of Science and Innovation", "Office for the Coordination of
 -- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
 local joiners = W.set { "of", "for", "and" }
@@ -95,6 +100,7 @@ local function org_tail(toks, e)
       local _, rty = orgs:lookup(rest)
       if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper) then return e end
     end
+    if low(j) == "and" and company_ends[low(toks[e])] then return e end
     if low(j) == "and" then
       -- only one more word of the same name: "Science and Innovation"
       local after = toks[qe + 1]

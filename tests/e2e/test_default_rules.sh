@@ -140,7 +140,8 @@ news_want = {
                         ("organization", "Kestavian Federation of Bakers"), ("organization", "TRXM Group")],
     "news-boundaries.md": [("organization", "Varnok Brigade"), ("place", "Rotterdam"), ("place", "Iloilo City")],
     "news-facilities.md": [("place", "Kovenda"), ("place", "Marula"), ("place", "Tembeko"),
-                           ("place", "Old Tannery"), ("organization", "Partido de la Esperanza Nueva"),
+                           ("place", "Old Tannery"), ("organization", "Varrow Mining Company"),
+                           ("organization", "Partido de la Esperanza Nueva"),
                            ("organization", "Museu Municipal de Arte do Vale Verde"),
                            ("organization", "Escola Superior de Artes Visuais")],
     # a second person of a found person's surname; "des" inside a name
@@ -159,7 +160,7 @@ news_want = {
 news_unwanted = {
     "news-aliases.md": ["NORVA", "CAPEL", "ASMG", "KVBR", "TRXM"],
     "news-boundaries.md": ["Kremlin-backed Varnok Brigade", "Product Safety Regulation", "Regulation"],
-    "news-facilities.md": ["Happy Tails", "Vale Verde"],
+    "news-facilities.md": ["Happy Tails", "Vale Verde", "Varrow Mining Company and Kesh"],
     # a given name that ends a place's name starts no person; a biennial is an event
     "news-people.md": ["Paulo Bienal", "São Paulo Bienal"],
     "news-firms.md": ["Vey & Marr", "Ashdown & Hollis"],
