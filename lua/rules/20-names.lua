@@ -404,41 +404,64 @@ local function alias_cues(a, toks, common)
     while q < e and (not is_name_word(toks[q]) or W.function_words[low(toks[q])]) do q = q + 1 end
     return q
   end
-  for p = 4, #toks - 1 do
+  local function at(p)
     local t = toks[p]
-    if short_name(t) then
-      local b1, b2, after = toks[p - 1], toks[p - 2], toks[p + 1]
-      local closes = after and not after.word and after.text ~= "(" and after.text ~= "-"
-      if closes and b1.text == "or" and b2.text == "," and toks[p - 3].cap then
-        -- "..., or CJEU,"
-        link(long_start(p - 3), p - 3, p)
-      elseif closes and b1.word then
-        -- "..., known as SEPTA", "..., known by its French acronym ARECOMS"
-        local k = nil
-        if b1.text == "as" and b2.text == "known" then
-          k = p - 2
-        elseif acronym_nouns[b1.text] then
-          for q = p - 2, math.max(2, p - 5), -1 do
-            if toks[q].text == "known" then k = q break end
-            if not toks[q].word then break end
-          end
+    if not (p >= 4 and p < #toks and short_name(t)) then return end
+    local b1, b2, after = toks[p - 1], toks[p - 2], toks[p + 1]
+    local closes = after and not after.word and after.text ~= "(" and after.text ~= "-"
+    if closes and b1.text == "or" and b2.text == "," and toks[p - 3].cap then
+      -- "..., or CJEU,"
+      link(long_start(p - 3), p - 3, p)
+    elseif closes and b1.word then
+      -- "..., known as SEPTA", "..., known by its French acronym ARECOMS"
+      local k = nil
+      if b1.text == "as" and b2.text == "known" then
+        k = p - 2
+      elseif acronym_nouns[b1.text] then
+        for q = p - 2, math.max(2, p - 5), -1 do
+          if toks[q].text == "known" then k = q break end
+          if not toks[q].word then break end
         end
-        if k and toks[k - 1].text == "," and toks[k - 2].cap then link(long_start(k - 2), k - 2, p) end
-      elseif t.upper and after and after.text == "," and toks[p + 2] and toks[p + 2].text == "the"
-          and (t.sent_start or not b1.word) then
-        -- "BEUC, the European Consumer Organisation, said": a found organization
-        local long = is_name_word(toks[p + 3]) and entity_starting(toks[p + 3].i)
-        if long and long.type == "organization" then
-          local short = t.text
-          local other = a:entity(short)
-          a:tag_entity { name = long.name, type = "organization", i = t.i, j = t.j, score = 0.8, alias = short }
-          if other and other.name ~= long.name and other.type ~= "person" then
-            a:set_entity(other.name, { name = long.name })
-          end
+      end
+      if k and toks[k - 1].text == "," and toks[k - 2].cap then link(long_start(k - 2), k - 2, p) end
+    elseif t.upper and after and after.text == "," and toks[p + 2] and toks[p + 2].text == "the"
+        and (t.sent_start or not b1.word) then
+      -- "BEUC, the European Consumer Organisation, said": a found organization
+      local long = is_name_word(toks[p + 3]) and entity_starting(toks[p + 3].i)
+      if long and long.type == "organization" then
+        local short = t.text
+        local other = a:entity(short)
+        a:tag_entity { name = long.name, type = "organization", i = t.i, j = t.j, score = 0.8, alias = short }
+        if other and other.name ~= long.name and other.type ~= "person" then
+          a:set_entity(other.name, { name = long.name })
         end
       end
     end
   end
+  -- (the cues are rare: find them in the text as plain strings, which is
+  -- much cheaper than a pattern or a walk over every token)
+  local text = a.text
+  local function each(cue, f)
+    local init = 1
+    while true do
+      local i, j = text:find(cue, init, true)
+      if not i then return end
+      f(i, j + 1)
+      init = j + 1
+    end
+  end
+  each(", or ", function(_, pos) at(W.token_at(toks, pos) or 0) end)
+  each("known as ", function(_, pos) at(W.token_at(toks, pos) or 0) end)
+  each("known by ", function(_, pos)
+    local k = W.token_at(toks, pos)
+    if k then
+      for q = k, k + 4 do at(q) end
+    end
+  end)
+  each(", the ", function(i)
+    local c = W.token_at(toks, i)
+    if c then at(c - 1) end
+  end)
 end
 
 local function pretty(word, first)
