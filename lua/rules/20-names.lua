@@ -175,6 +175,20 @@ local foreign_heads = W.set { "Partido", "Partito", "Parti", "Partei", "Escola",
   "Associação", "Agencia", "Agência", "Agence", "Comisión", "Comissão", "Tribunal", "Supremo",
   "Hochschule", "Verband", "Bundesamt", "Bundesverband" }
 for w in pairs(foreign_heads) do org_prefixes[w] = true end
+-- German institutions are compounds ending in an institution word:
+-- "Bundeskartellamt", "Bundesverfassungsgericht", "Bundesnetzagentur",
+-- "Verbraucherzentrale Bundesverband", "Landeskriminalamt".
+local german_tails = { "amt", "gericht", "gerichtshof", "verband", "ministerium", "agentur", "anstalt",
+  "zentrale", "kammer", "kasse", "stiftung", "bank", "partei", "gewerkschaft", "behörde", "hochschule",
+  "universität", "institut", "bundesrat", "bundestag", "landtag", "polizei" }
+local function german_body(w)
+  if #w < 9 or not w:find("^%u%l") then return false end
+  local lw = w:lower()
+  for _, tail in ipairs(german_tails) do
+    if #lw > #tail + 3 and lw:sub(-#tail) == tail then return true end
+  end
+  return false
+end
 
 -- A place, then a known body ending in one of these, is the place's own
 -- body: "Ohio Senate", "California Supreme Court", "Ontario Liberal Party"
@@ -649,7 +663,11 @@ return {
               goto continue
             end
           end
-          if org_prefixes[toks[s].text] and words >= 2 and (words <= 4 or (foreign_heads[toks[s].text] and words <= 8))
+          if words <= 3 and german_body(toks[e].text) and not cue_person and not places:lookup(toks[e].text) then
+            -- "Bundeskartellamt", "Verbraucherzentrale Bundesverband"
+            tag("organization", s, e, 0.7)
+          elseif org_prefixes[toks[s].text] and words >= 2
+              and (words <= 4 or (foreign_heads[toks[s].text] and words <= 8))
               and not (toks[s].text:find("%l") and (common[head] or vocab[head])) then
             -- "FC Basel", "AS Roma", "Radio Disney"
             tag("organization", s, e, 0.8)

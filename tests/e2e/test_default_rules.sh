@@ -156,6 +156,8 @@ news_want = {
     "news-firms.md": [("organization", "Tarrowfield Partners"),
                       ("organization", "Pellingham, Drosk, Vey & Marr"),
                       ("organization", "Quenby, Ashdown & Hollis")],
+    # German institutions: compounds ending in an institution word
+    "news-german.md": [("organization", "Verbraucherzentrale Hessenverband"), ("organization", "Landesbergamt")],
 }
 news_unwanted = {
     "news-aliases.md": ["NORVA", "CAPEL", "ASMG", "KVBR", "TRXM"],
