@@ -175,6 +175,14 @@ local foreign_heads = W.set { "Partido", "Partito", "Parti", "Partei", "Escola",
   "Associação", "Agencia", "Agência", "Agence", "Comisión", "Comissão", "Tribunal", "Supremo",
   "Hochschule", "Verband", "Bundesamt", "Bundesverband" }
 for w in pairs(foreign_heads) do org_prefixes[w] = true end
+-- First words of football clubs named with their city: "Borussia
+-- Mönchengladbach", "Sporting Lisbon", "Olympique Lyon", "Inter Milan".
+for _, w in ipairs { "Borussia", "Eintracht", "Fortuna", "Hertha", "Werder", "Dynamo", "Dinamo",
+  "Sporting", "Atlético", "Atletico", "Olympique", "Lokomotiv", "Spartak", "Hellas", "Deportivo",
+  "Independiente", "Racing", "Real", "Inter", "Rapid", "Stade", "Standard", "Slavia", "Sparta",
+  "Legia", "Lech", "Ferencváros", "Steaua", "Partizan", "Crvena" } do
+  org_prefixes[w] = true
+end
 -- German institutions are compounds ending in an institution word:
 -- "Bundeskartellamt", "Bundesverfassungsgericht", "Bundesnetzagentur",
 -- "Verbraucherzentrale Bundesverband", "Landeskriminalamt".

@@ -151,7 +151,9 @@ news_want = {
                        ("person", "Ramona Velički")],
     # provinces of other countries and landmarks named bare (places.tsv)
     "news-places.md": [("place", "Statehouse"), ("place", "Azores"), ("place", "Agusan del Sur"),
-                       ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield")],
+                       ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield"),
+                       # clubs named with their city after a club word
+                       ("organization", "Dynamo Kassel"), ("organization", "Eintracht Rostock")],
     # a known firm, "and", a new one; partners' surnames joined by commas and "&"
     "news-firms.md": [("organization", "Tarrowfield Partners"),
                       ("organization", "Pellingham, Drosk, Vey & Marr"),
