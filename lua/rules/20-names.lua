@@ -330,6 +330,10 @@ local function firm_start(toks, s, common)
   return q
 end
 
+-- Relatives named by a given name after a comma: "a daughter, Inês,".
+local kin_nouns = W.set { "son", "daughter", "wife", "husband", "brother", "sister", "mother", "father",
+  "widow", "widower", "grandson", "granddaughter", "stepson", "stepdaughter", "niece", "nephew" }
+
 local quotes = W.set { '"', "“", "”" }
 -- Given name(s) s..e, a nickname of one to three capitalized words in
 -- quotes, then one or two capitalized words: the end of the full name.
@@ -940,6 +944,11 @@ return {
                        alias = word }
       elseif parts[word] or (inner_parts[word] and spoke_single[word]) then
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
+      elseif given[word] and toks[s - 1] and toks[s - 1].text == "," and toks[s - 2] and toks[s - 2].word
+          and kin_nouns[low(toks[s - 2])] and toks[s + 1] and (toks[s + 1].text == "," or toks[s + 1].text == "."
+            or low(toks[s + 1]) == "and") then
+        -- "survived by a daughter, Inês, and", "his wife, Maria.": a relative named by a given name
+        a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.6 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
           and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
           and not (toks[s - 1] and owner_words[toks[s - 1].text]) -- "his ERA", "their MBA"

@@ -148,7 +148,9 @@ news_want = {
     "news-people.md": [("person", "Harleen Dhaliwal"), ("person", "Jasmeet Dhaliwal"),
                        ("person", "Amélie des Rochers"),
                        # a given name that was only a small town's name (given-names.in.txt)
-                       ("person", "Ramona Velički")],
+                       ("person", "Ramona Velički"),
+                       # a relative named by a given name alone
+                       ("person", "Marisol")],
     # provinces of other countries and landmarks named bare (places.tsv)
     "news-places.md": [("place", "Statehouse"), ("place", "Azores"), ("place", "Agusan del Sur"),
                        ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield"),
