@@ -330,6 +330,24 @@ local function firm_start(toks, s, common)
   return q
 end
 
+-- Given names left out of the list because they are also words ("Will",
+-- "Bill", "Mark", "Christian"): a given name mid-sentence, after no other
+-- capitalized word, before a surname-shaped word that is no everyday word
+-- and no place ("from Will Smallbone", but "the Finance Bill", "Christian
+-- Democrats").
+local word_given = W.set { "Will", "Bill", "Mark", "Grant", "Chase", "Drew", "Miles", "Pat", "Ray",
+  "Dale", "Glen", "Wade", "Lance", "Christian", "Rose", "Hope", "Grace", "Joy", "June", "Dawn",
+  "Faith", "Earl", "Gene", "Sterling", "Hunter", "Guy", "Sue", "Art", "Cliff", "Brook", "Ivy",
+  "Holly", "Iris", "Ruby", "Jasmine", "Heather", "Buck", "Rusty", "Sunny", "Angel", "Roman" }
+local function soft_given(toks, s, common)
+  local t, n, b = toks[s], toks[s + 1], toks[s - 1]
+  if not word_given[t.text] or t.sent_start or not n or (b and b.cap and b.word) then return false end
+  local w = n.text
+  local lw = w:lower()
+  return (w:find("^%u%l+$") or w:find("^[%u\128-\255][%l\128-\255]+$")) and not common[lw] and not vocab[lw]
+    and not places:lookup(w) and not W.org_heads[lw] and not W.place_heads[lw] and true or false
+end
+
 -- Relatives named by a given name after a comma: "a daughter, Inês,".
 local kin_nouns = W.set { "son", "daughter", "wife", "husband", "brother", "sister", "mother", "father",
   "widow", "widower", "grandson", "granddaughter", "stepson", "stepdaughter", "niece", "nephew" }
@@ -603,7 +621,8 @@ return {
         -- "All Nippon Airways" mid-sentence is.
         while s <= e and not cue_person do
           local w = low(toks[s])
-          if (W.function_words[w] and not (W.name_starters[w] and not toks[s].sent_start and s < e)) or
+          if (W.function_words[w] and not (W.name_starters[w] and not toks[s].sent_start and s < e)
+                and not (s < e and soft_given(toks, s, common))) or
               (s == k and toks[s].sent_start and common[toks[s].text:lower()] and not (W.particles[w] and s < e)) then
             s = s + 1
           else
@@ -653,7 +672,7 @@ return {
           local n2 = toks[e + 2]
           local aged = nxt and nxt.text == "," and n2 and
               ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))
-          local first_given = given[toks[s].text]
+          local first_given = given[toks[s].text] or (words == 2 and soft_given(toks, s, common))
           -- a known place leading the run (looked up once, when first needed)
           local pp_done, pp_v = false, nil
           local function pp()

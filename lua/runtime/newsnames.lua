@@ -92,6 +92,7 @@ M.titles = set {
   "duke", "duchess", "earl", "baron", "baroness", "count", "countess", "crown", "vice-chair",
   "co-chair", "chairperson", "president-elect", "ex-president", "ex-minister", "nominee",
   "chief executive", "cto", "coo", "md", "managing", "vp",
+  "boss", "administrator", "administrators", "chief-of-staff", "minister-president",
 }
 
 -- Verbs of speech and similar that follow or precede a person's name.

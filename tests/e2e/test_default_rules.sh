@@ -150,7 +150,10 @@ news_want = {
                        # a given name that was only a small town's name (given-names.in.txt)
                        ("person", "Ramona Velički"),
                        # a relative named by a given name alone
-                       ("person", "Marisol")],
+                       ("person", "Marisol"),
+                       # given names that are also words, mid-sentence; "boss", "Administrator"
+                       ("person", "Will Harrowby"), ("person", "Christian Vellacourt"),
+                       ("person", "Bill Tamworth")],
     # provinces of other countries and landmarks named bare (places.tsv)
     "news-places.md": [("place", "Statehouse"), ("place", "Azores"), ("place", "Agusan del Sur"),
                        ("place", "Cabo Delgado"), ("place", "Anfield"), ("place", "Murrayfield"),
@@ -168,7 +171,7 @@ news_unwanted = {
     "news-boundaries.md": ["Kremlin-backed Varnok Brigade", "Product Safety Regulation", "Regulation"],
     "news-facilities.md": ["Happy Tails", "Vale Verde", "Varrow Mining Company and Kesh"],
     # a given name that ends a place's name starts no person; a biennial is an event
-    "news-people.md": ["Paulo Bienal", "São Paulo Bienal"],
+    "news-people.md": ["Paulo Bienal", "São Paulo Bienal", "Finance Bill", "Bill"],
     "news-firms.md": ["Vey & Marr", "Ashdown & Hollis"],
 }
 for name, pairs in news_want.items():
