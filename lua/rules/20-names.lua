@@ -189,8 +189,10 @@ end
 local german_tails = { "amt", "gericht", "gerichtshof", "verband", "ministerium", "agentur", "anstalt",
   "zentrale", "kammer", "kasse", "stiftung", "bank", "partei", "gewerkschaft", "behörde", "hochschule",
   "universität", "institut", "bundesrat", "bundestag", "landtag", "polizei" }
+local german_ends = {} -- last three letters of the tails, for a quick test
+for _, tail in ipairs(german_tails) do german_ends[tail:sub(-3)] = true end
 local function german_body(w)
-  if #w < 9 or not w:find("^%u%l") then return false end
+  if #w < 9 or not german_ends[w:sub(-3)] or not w:find("^%u%l") then return false end
   local lw = w:lower()
   for _, tail in ipairs(german_tails) do
     if #lw > #tail + 3 and lw:sub(-#tail) == tail then return true end
