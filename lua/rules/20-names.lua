@@ -173,7 +173,10 @@ local foreign_heads = W.set { "Partido", "Partito", "Parti", "Partei", "Escola",
   "Movimento", "Frente", "Ministerio", "Ministério", "Ministère", "Servicio", "Serviço", "Consejo",
   "Conselho", "Conseil", "Corte", "Banque", "Sindicato", "Confederación", "Asociación",
   "Associação", "Agencia", "Agência", "Agence", "Comisión", "Comissão", "Tribunal", "Supremo",
-  "Hochschule", "Verband", "Bundesamt", "Bundesverband" }
+  "Hochschule", "Verband", "Bundesamt", "Bundesverband",
+  -- parties and coalitions: "Unidad por Chile", "Juntos por el Cambio", "União Brasil"
+  "Unidad", "Unión", "União", "Alianza", "Aliança", "Coalición", "Coligação", "Juntos", "Bloque",
+  "Fuerza", "Acción", "Convergencia", "Renovación", "Izquierda", "Partit", "Esquerra" }
 for w in pairs(foreign_heads) do org_prefixes[w] = true end
 -- First words of football clubs named with their city: "Borussia
 -- Mönchengladbach", "Sporting Lisbon", "Olympique Lyon", "Inter Milan".

@@ -263,6 +263,7 @@ M.particles = set {
   "le", "bin", "bint", "ibn", "al", "el", "ben", "y", "st.", "mac", "ter", "ten", "zu",
   "do", -- ("Museu Nacional de Arte Contemporânea do Chiado", "Gustavo do Rosário")
   "des", "vom", -- ("Laurence des Cars", "Otto vom Berg")
+  "por", "para", -- ("Unidad por Chile", "Frente para la Victoria")
 }
 
 -- Words before a capitalized name that make it a place.

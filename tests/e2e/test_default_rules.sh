@@ -143,7 +143,10 @@ news_want = {
                            ("place", "Old Tannery"), ("organization", "Varrow Mining Company"),
                            ("organization", "Partido de la Esperanza Nueva"),
                            ("organization", "Museu Municipal de Arte do Vale Verde"),
-                           ("organization", "Escola Superior de Artes Visuais")],
+                           ("organization", "Escola Superior de Artes Visuais"),
+                           # party words and "por"/"para" inside a name
+                           ("organization", "Alianza por el Progreso Rural"),
+                           ("organization", "Frente para la Esperanza")],
     # a second person of a found person's surname; "des" inside a name
     "news-people.md": [("person", "Harleen Dhaliwal"), ("person", "Jasmeet Dhaliwal"),
                        ("person", "Amélie des Rochers"),
