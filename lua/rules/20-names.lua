@@ -344,9 +344,14 @@ local word_given = W.set { "Will", "Bill", "Mark", "Grant", "Chase", "Drew", "Mi
   "Dale", "Glen", "Wade", "Lance", "Christian", "Rose", "Hope", "Grace", "Joy", "June", "Dawn",
   "Faith", "Earl", "Gene", "Sterling", "Hunter", "Guy", "Sue", "Art", "Cliff", "Brook", "Ivy",
   "Holly", "Iris", "Ruby", "Jasmine", "Heather", "Buck", "Rusty", "Sunny", "Angel", "Roman" }
+-- (words after a company named like a person: "Christian Dior shares")
+local company_after = W.set { "shares", "stock", "stores", "store", "boutiques", "brand", "brands",
+  "products", "spokesman", "spokeswoman", "spokesperson", "executives", "employees", "subsidiary" }
 local function soft_given(toks, s, common)
   local t, n, b = toks[s], toks[s + 1], toks[s - 1]
   if not word_given[t.text] or t.sent_start or not n or (b and b.cap and b.word) then return false end
+  local n2 = toks[s + 2]
+  if n2 and n2.word and company_after[low(n2)] then return false end
   local w = n.text
   local lw = w:lower()
   return (w:find("^%u%l+$") or w:find("^[%u\128-\255][%l\128-\255]+$")) and not common[lw] and not vocab[lw]
