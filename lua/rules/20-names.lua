@@ -409,11 +409,20 @@ local function alias_cues(a, toks, common)
     if not starts then index() end
     return starts[i]
   end
+  -- A short name that a gazetteer knows as something else is no alias
+  -- ("Apple, or Google,", "ECB, the Federal Reserve and ..."), and a
+  -- capitalized word, not an acronym, must share the long name's first letter.
+  local function other_name(short, long_name)
+    local c1 = orgs:lookup(short)
+    local c2 = places:lookup(short)
+    return (c1 and c1 ~= long_name) or (c2 and c2 ~= long_name) or false
+  end
   local function link(q, e, p) -- long name toks q..e, short name toks[p]
     local short = toks[p].text
     local long = entity_ending(toks[e].j)
+    if not toks[p].upper and toks[q].text:sub(1, 1) ~= short:sub(1, 1) then return end
     if long and long.type ~= "person" then
-      if nutgraf.fold(long.name) == nutgraf.fold(short) then return end
+      if nutgraf.fold(long.name) == nutgraf.fold(short) or other_name(short, long.name) then return end
       local other = a:entity(short)
       a:tag_entity { name = long.name, type = long.type, i = toks[p].i, j = toks[p].j, score = 0.8,
                      alias = short }
@@ -482,7 +491,18 @@ local function alias_cues(a, toks, common)
         and (t.sent_start or not b1.word) then
       -- "BEUC, the European Consumer Organisation, said": a found organization
       local long = is_name_word(toks[p + 3]) and entity_starting(toks[p + 3].i)
-      if long and long.type == "organization" then
+      local nx = nil -- the token after the long name ("and": a list, not a definition)
+      if long then
+        for _, m in ipairs(long.mentions) do
+          if m.i == toks[p + 3].i then
+            local k = p + 3
+            while toks[k + 1] and toks[k].j < m.j do k = k + 1 end
+            nx = toks[k + 1]
+          end
+        end
+      end
+      if long and long.type == "organization" and not other_name(t.text, long.name)
+          and not (nx and nx.word and (low(nx) == "and" or low(nx) == "or")) then
         local short = t.text
         local other = a:entity(short)
         a:tag_entity { name = long.name, type = "organization", i = t.i, j = t.j, score = 0.8, alias = short }

@@ -185,6 +185,10 @@ counts.update({"news-aliases.md": {"Northern Varesh Regional Transit Authority":
                                    "Authority for the Supervision of Grain Markets": 3,
                                    "Kestavian Federation of Bakers": 3, "TRXM Group": 2}})
 news_people = {e["name"] for e in recs["news-people.md"]["entities"] if e["type"] == "person"}
+# known names are no aliases of each other: "Apple, or Google,", "ECB, the Federal Reserve and"
+news_aliases = {e["name"]: e["aliases"] for e in recs["news-aliases.md"]["entities"]}
+problems += [f"news-aliases.md: {n} got aliases {news_aliases[n]}" for n in ("Apple", "Federal Reserve")
+             if news_aliases.get(n)]
 problems += [f"news-people.md: {n} tagged as a person" for n in ("Dortmund", "Borussia Dortmund", "Christian Lacroze")
              if n in news_people]
 news_places = {(e["name"]) for e in recs["news-boundaries.md"]["entities"] if e["type"] == "place"}
