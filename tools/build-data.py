@@ -336,6 +336,46 @@ WORLD_DIVISIONS = [
     # Africa
     "Amhara", "Oromia", "Kordofan", "North Kivu", "South Kivu", "Ituri", "Katanga", "Borno",
     "Puntland", "Somaliland",
+    "Lualaba", "Haut-Katanga", "Kasai", "Kasai-Oriental", "Tshopo", "Maniema", "Kwilu",
+    "Afar", "Sidama", "Benishangul-Gumuz", "South Ethiopia", "Zamfara", "Benue", "Kogi",
+    "Kwara", "Bayelsa", "Yobe", "Adamawa", "Taraba", "Kebbi", "Ogun", "Ondo", "Osun", "Ekiti",
+    "Anambra", "Akwa Ibom", "Rivers State", "Plateau State", "Niger State", "Delta State",
+    "Cabo Delgado", "Nampula", "Tete",
+    # Philippines (provinces named in storm, quake and conflict reports)
+    "Leyte", "Southern Leyte", "Samar", "Eastern Samar", "Northern Samar", "Bohol", "Palawan",
+    "Mindoro", "Negros", "Negros Occidental", "Negros Oriental", "Catanduanes", "Albay",
+    "Camarines Sur", "Camarines Norte", "Cagayan", "Pampanga", "Bulacan", "Cavite",
+    "Benguet", "Ilocos Norte", "Ilocos Sur", "Zambales", "Sulu", "Basilan", "Maguindanao",
+    "Lanao del Sur", "Lanao del Norte", "Bukidnon", "Agusan del Sur", "Agusan del Norte",
+    "Surigao del Sur", "Surigao del Norte", "Davao de Oro", "Davao del Norte", "Davao Oriental",
+    "Zamboanga del Sur", "Sarangani",
+    # Indonesia, Myanmar, Pakistan, Bangladesh
+    "Central Java", "West Java", "East Java", "North Sumatra", "West Sumatra", "Lombok",
+    "East Nusa Tenggara", "West Nusa Tenggara", "Maluku", "Sagaing", "Shan State",
+    "Gilgit-Baltistan", "Azad Kashmir",
+    # Latin America
+    "Araucanía", "Biobío", "Antioquia", "Cauca", "Valle del Cauca", "Nariño", "Chocó",
+    "Ceará", "Goiás", "Santa Catarina", "Maranhão", "Espírito Santo", "Rondônia",
+    "Roraima", "Piauí", "Alagoas", "Tocantins", "Mato Grosso do Sul", "Paraná",
+    "Guanajuato", "Zacatecas", "Morelos", "Tabasco", "Chubut",
+    # Europe
+    "Azores", "Madeira", "Algarve", "Alentejo", "Flanders", "Wallonia", "Tyrol", "Carinthia",
+    "Styria", "Upper Austria", "Lower Austria", "Ticino", "Valais", "Graubünden", "Attica",
+    "Peloponnese", "Thessaly", "Silesia", "Pomerania", "Masovia",
+]
+
+# Landmarks and venues that news names bare, without a head word such as
+# "Stadium" or "Palace" (kind=landmark): seats of government ("the
+# Capitol", "the Statehouse"), grounds ("Anfield", "the Gabba"), streets and
+# promenades. Left out: names used for the institution rather than the
+# building (the Kremlin, the White House, the Pentagon, and likewise La
+# Moneda, Casa Rosada, Malacañang are organizations when they speak),
+# and names of events (Wimbledon, Roland Garros).
+LANDMARKS = [
+    "Capitol", "U.S. Capitol", "Statehouse", "Palacio Nacional", "Anfield", "Camp Nou", "Santiago Bernabéu", "Bernabéu", "San Siro", "Maracanã", "Gabba",
+    "Murrayfield", "Twickenham", "Old Trafford", "Wembley", "Parc des Princes",
+    "Stade de France", "Silverstone", "Flushing Meadows", "Headingley",
+    "Croisette", "Champs-Élysées", "Unter den Linden", "Trafalgar Square",
 ]
 
 # Rivers, mountain ranges, deserts and islands that news names bare ("along
@@ -582,6 +622,10 @@ def build_places(gdir, given_names):
     for name in LANDFORMS:
         for s in {name, strip_accents(name)}:
             add(s, name, "region")
+            state_surfaces.add(s)
+    for name in LANDMARKS:
+        for s in {name, strip_accents(name)}:
+            add(s, name, "landmark")
             state_surfaces.add(s)
     region_surfaces = set()
     for name, aliases in REGIONS.items():

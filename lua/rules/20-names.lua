@@ -4,7 +4,8 @@
 -- organization and place head words ("Riverton Transit Authority", "Mill
 -- Street Bridge"), "X of Y" / "X for Y" names, a known place leading a longer
 -- name ("Miami Heat"), place cues ("in Kalamazoo", "Des Moines, Iowa"),
--- acronyms, and datelines ("CAPE TOWN, South Africa (Reuters) --").
+-- acronyms and short names ("..., known as SEPTA", "..., or CJEU,"), and
+-- datelines ("CAPE TOWN, South Africa (Reuters) --").
 local W = require("newsnames")
 local given = nutgraf.words("../data/given-names.txt")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
@@ -65,6 +66,11 @@ local function span_text_of(toks, s, e)
   return text_of:sub(toks[s].i, toks[e].j)
 end
 
+-- Last words of a company's name: "Kamoto Copper Company and Mutanda
+-- operations" are two things, not one "X and Y" name.
+local company_ends = W.set { "company", "corporation", "group", "holdings", "inc.", "inc", "corp.",
+  "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc" }
+
 -- "Ministry of Science and Innovation", "Office for the Coordination of
 -- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
 local joiners = W.set { "of", "for", "and" }
@@ -94,6 +100,7 @@ local function org_tail(toks, e)
       local _, rty = orgs:lookup(rest)
       if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper) then return e end
     end
+    if low(j) == "and" and company_ends[low(toks[e])] then return e end
     if low(j) == "and" then
       -- only one more word of the same name: "Science and Innovation"
       local after = toks[qe + 1]
@@ -133,6 +140,17 @@ for _, list in ipairs { W.titles, W.org_heads, W.place_heads, W.event_words, W.f
   for w in pairs(list) do vocab[w] = true end
 end
 
+-- Whether every word of s..e is an everyday word: after a title word such
+-- words name a law or a thing, not a person ("General Data Protection
+-- Regulation", "Chief Medical Officer").
+local function everyday_run(toks, s, e, common)
+  for p = s, e do
+    local w = toks[p].text:lower()
+    if not (vocab[w] or common[w]) then return false end
+  end
+  return true
+end
+
 -- First words of things that are not people: storms, operations, programs.
 local not_person_starts = W.set {
   "typhoon", "hurricane", "cyclone", "storm", "tropical", "operation", "project", "lake",
@@ -146,6 +164,44 @@ local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
 local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
   "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
   "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
+-- Organization words that open names in other languages: "Partido de la
+-- Gente", "Escola Superior de Belas-Artes", "Museu Nacional de Arte
+-- Contemporânea do Chiado". Such a name may run longer than four words.
+local foreign_heads = W.set { "Partido", "Partito", "Parti", "Partei", "Escola", "Escuela", "Museu",
+  "Museo", "Musée", "Instituto", "Institut", "Universidad", "Universidade", "Università",
+  "Universität", "Fundación", "Fundação", "Fondation", "Fondazione", "Stiftung", "Movimiento",
+  "Movimento", "Frente", "Ministerio", "Ministério", "Ministère", "Servicio", "Serviço", "Consejo",
+  "Conselho", "Conseil", "Corte", "Banque", "Sindicato", "Confederación", "Asociación",
+  "Associação", "Agencia", "Agência", "Agence", "Comisión", "Comissão", "Tribunal", "Supremo",
+  "Hochschule", "Verband", "Bundesamt", "Bundesverband",
+  -- parties and coalitions: "Unidad por Chile", "Juntos por el Cambio", "União Brasil"
+  "Unidad", "Unión", "União", "Alianza", "Aliança", "Coalición", "Coligação", "Juntos", "Bloque",
+  "Fuerza", "Acción", "Convergencia", "Renovación", "Izquierda", "Partit", "Esquerra" }
+for w in pairs(foreign_heads) do org_prefixes[w] = true end
+-- First words of football clubs named with their city: "Borussia
+-- Mönchengladbach", "Sporting Lisbon", "Olympique Lyon", "Inter Milan".
+for _, w in ipairs { "Borussia", "Eintracht", "Fortuna", "Hertha", "Werder", "Dynamo", "Dinamo",
+  "Sporting", "Atlético", "Atletico", "Olympique", "Lokomotiv", "Spartak", "Hellas", "Deportivo",
+  "Independiente", "Racing", "Real", "Inter", "Rapid", "Stade", "Standard", "Slavia", "Sparta",
+  "Legia", "Lech", "Ferencváros", "Steaua", "Partizan", "Crvena" } do
+  org_prefixes[w] = true
+end
+-- German institutions are compounds ending in an institution word:
+-- "Bundeskartellamt", "Bundesverfassungsgericht", "Bundesnetzagentur",
+-- "Verbraucherzentrale Bundesverband", "Landeskriminalamt".
+local german_tails = { "amt", "gericht", "gerichtshof", "verband", "ministerium", "agentur", "anstalt",
+  "zentrale", "kammer", "kasse", "stiftung", "bank", "partei", "gewerkschaft", "behörde", "hochschule",
+  "universität", "institut", "bundesrat", "bundestag", "landtag", "polizei" }
+local german_ends = {} -- last three letters of the tails, for a quick test
+for _, tail in ipairs(german_tails) do german_ends[tail:sub(-3)] = true end
+local function german_body(w)
+  if #w < 9 or not german_ends[w:sub(-3)] or not w:find("^%u%l") then return false end
+  local lw = w:lower()
+  for _, tail in ipairs(german_tails) do
+    if #lw > #tail + 3 and lw:sub(-#tail) == tail then return true end
+  end
+  return false
+end
 
 -- A place, then a known body ending in one of these, is the place's own
 -- body: "Ohio Senate", "California Supreme Court", "Ontario Liberal Party"
@@ -164,10 +220,20 @@ local function hyphen_adjective(w)
   local tail = w:match("%-(%l+)$")
   return tail and adjective_tails[tail] or false
 end
+-- The first adjective of that kind in the run s..e, or nil.
+local function adjective_in(toks, s, e)
+  for p = s, e do
+    if toks[p].text:find("-", 2, true) and hyphen_adjective(toks[p].text) then return p end
+  end
+  return nil
+end
 
 -- Legal forms after a company's name.
 local legal_forms = W.set { "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "limited", "llc", "plc", "ag",
   "sa", "s.a.", "gmbh", "nv", "n.v.", "se", "a/s", "asa", "ab", "oyj", "spa", "s.p.a.", "pty" }
+
+-- Words after a company's short name that make its full name: "CMOC Group".
+local group_words = W.set { "group", "holdings", "holding", "corporation", "company", "groupe", "gruppe" }
 
 local compass = W.set { "north", "south", "east", "west", "northern", "southern", "eastern",
   "western", "central", "greater", "upper", "lower" }
@@ -217,6 +283,85 @@ local function fallback(toks, s, e, common)
   return "person"
 end
 
+-- Whether the word before token s makes an unknown name there a place:
+-- "in Kalamazoo", "near Tougana"; but "brought in Mandiant", "a stake in
+-- Veltrix" name a company, and "through" is as often a sales channel
+-- ("offered through Experian") as a route.
+local in_phrasal = W.set { "brought", "bring", "brings", "bringing", "called", "calling", "call",
+  "invested", "invest", "invests", "investing", "investment", "investments", "stake", "stakes",
+  "shares", "holding", "holdings", "interest", "interests", "weighed", "chipped", "roped",
+  "cashed", "confidence", "trust", "faith", "believe", "believes", "believed" }
+local function place_prep(toks, s)
+  local b = toks[s - 1]
+  if not (b and b.word) then return false end
+  local w = low(b)
+  if not W.strong_place_preps[w] or w == "through" then return false end
+  if w == "in" then
+    local b2 = toks[s - 2]
+    if b2 and b2.word and in_phrasal[low(b2)] then return false end
+  end
+  return true
+end
+
+-- Whether the capitalized words ending at token e are a known organization:
+-- "Morgan Stanley and Centerview Partners" are two firms, while "Food and
+-- Drug Administration" is one name, and so is "Basingstoke and Alton Light
+-- Railway" (places before "and" name a railway's or a squadron's ends).
+local function known_before(a, toks, e)
+  local s = e
+  while s > e - 3 and is_name_word(toks[s - 1]) and not toks[s].sent_start do s = s - 1 end
+  for q = s, e do
+    local name = a.text:sub(toks[q].i, toks[e].j)
+    local _, ty = orgs:lookup(name)
+    if ty == "organization" then return true end
+  end
+  return false
+end
+
+-- A firm named by partners' surnames: "Wachtell, Lipton, Rosen & Katz",
+-- "Skadden, Arps, Slate, Meagher & Flom". Before the "&" name starting at
+-- s, single unknown capitalized words joined by commas belong to it; the
+-- new start.
+local function firm_start(toks, s, common)
+  local q = s
+  while toks[q - 1] and toks[q - 1].text == "," and is_name_word(toks[q - 2]) and not toks[q - 2].sent_start
+      and toks[q - 2].text:find("^%u%l+$") do
+    local w, b = toks[q - 2].text, toks[q - 3]
+    if is_name_word(b) and not b.sent_start then break end
+    local lw = w:lower()
+    if common[lw] or vocab[lw] or given[w] or places:lookup(w) or orgs:lookup(w) then break end
+    q = q - 2
+  end
+  return q
+end
+
+-- Given names left out of the list because they are also words ("Will",
+-- "Bill", "Mark", "Christian"): a given name mid-sentence, after no other
+-- capitalized word, before a surname-shaped word that is no everyday word
+-- and no place ("from Will Smallbone", but "the Finance Bill", "Christian
+-- Democrats").
+local word_given = W.set { "Will", "Bill", "Mark", "Grant", "Chase", "Drew", "Miles", "Pat", "Ray",
+  "Dale", "Glen", "Wade", "Lance", "Christian", "Rose", "Hope", "Grace", "Joy", "June", "Dawn",
+  "Faith", "Earl", "Gene", "Sterling", "Hunter", "Guy", "Sue", "Art", "Cliff", "Brook", "Ivy",
+  "Holly", "Iris", "Ruby", "Jasmine", "Heather", "Buck", "Rusty", "Sunny", "Angel", "Roman" }
+-- (words after a company named like a person: "Christian Dior shares")
+local company_after = W.set { "shares", "stock", "stores", "store", "boutiques", "brand", "brands",
+  "products", "spokesman", "spokeswoman", "spokesperson", "executives", "employees", "subsidiary" }
+local function soft_given(toks, s, common)
+  local t, n, b = toks[s], toks[s + 1], toks[s - 1]
+  if not word_given[t.text] or t.sent_start or not n or (b and b.cap and b.word) then return false end
+  local n2 = toks[s + 2]
+  if n2 and n2.word and company_after[low(n2)] then return false end
+  local w = n.text
+  local lw = w:lower()
+  return (w:find("^%u%l+$") or w:find("^[%u\128-\255][%l\128-\255]+$")) and not common[lw] and not vocab[lw]
+    and not places:lookup(w) and not W.org_heads[lw] and not W.place_heads[lw] and true or false
+end
+
+-- Relatives named by a given name after a comma: "a daughter, Inês,".
+local kin_nouns = W.set { "son", "daughter", "wife", "husband", "brother", "sister", "mother", "father",
+  "widow", "widower", "grandson", "granddaughter", "stepson", "stepdaughter", "niece", "nephew" }
+
 local quotes = W.set { '"', "“", "”" }
 -- Given name(s) s..e, a nickname of one to three capitalized words in
 -- quotes, then one or two capitalized words: the end of the full name.
@@ -231,6 +376,166 @@ local function nickname_end(toks, s, e)
   local r = run_end(toks, c + 1)
   if r > c + 2 then return nil end
   return r
+end
+
+-- Short names introduced without parentheses, as wire style has them: "the
+-- Southeastern Pennsylvania Transportation Authority, known as SEPTA", "the
+-- Court of Justice of the European Union, or CJEU,", "known by its French
+-- acronym ARECOMS", "BEUC, the European Consumer Organisation". The short
+-- name becomes an alias of the long one: of the entity found there, or of
+-- a new organization when the long name is an untyped run of two or more
+-- capitalized words whose first letter the short name shares.
+local acronym_nouns = W.set { "acronym", "abbreviation", "initials" }
+local function short_name(t)
+  if not (t and t.word and t.cap and not t.digit) then return false end
+  return (t.upper and #t.text >= 2 and #t.text <= 8) or t.text:find("^%u%l+$") ~= nil
+end
+local function alias_cues(a, toks, common)
+  local ends, starts -- byte end / start of a mention -> its entity (made on first use)
+  local function index()
+    ends, starts = {}, {}
+    for _, ent in ipairs(a:entities()) do
+      for _, m in ipairs(ent.mentions) do
+        ends[m.j] = ent
+        starts[m.i] = ent
+      end
+    end
+  end
+  local function entity_ending(j)
+    if not ends then index() end
+    return ends[j]
+  end
+  local function entity_starting(i)
+    if not starts then index() end
+    return starts[i]
+  end
+  -- A short name that a gazetteer knows as something else is no alias
+  -- ("Apple, or Google,", "ECB, the Federal Reserve and ..."), and a
+  -- capitalized word, not an acronym, must share the long name's first letter.
+  local function other_name(short, long_name)
+    local c1 = orgs:lookup(short)
+    local c2 = places:lookup(short)
+    return (c1 and c1 ~= long_name) or (c2 and c2 ~= long_name) or false
+  end
+  local function link(q, e, p) -- long name toks q..e, short name toks[p]
+    local short = toks[p].text
+    local long = entity_ending(toks[e].j)
+    if not toks[p].upper and toks[q].text:sub(1, 1) ~= short:sub(1, 1) then return end
+    if long and long.type ~= "person" then
+      if nutgraf.fold(long.name) == nutgraf.fold(short) or other_name(short, long.name) then return end
+      local other = a:entity(short)
+      a:tag_entity { name = long.name, type = long.type, i = toks[p].i, j = toks[p].j, score = 0.8,
+                     alias = short }
+      if other and other.name ~= long.name and other.type ~= "person" then
+        a:set_entity(other.name, { name = long.name })
+      end
+      return
+    end
+    if long or e <= q or toks[q].text:sub(1, 1) ~= short:sub(1, 1) then return end
+    for r = q, e do
+      local w = toks[r].text:lower()
+      if not (is_name_word(toks[r]) or W.particles[w] or w == "of" or w == "and" or w == "for")
+          or (r == q and (W.function_words[w] or given[toks[r].text])) then
+        return
+      end
+    end
+    if everyday_run(toks, q, e, common) then return end
+    local name = span_text_of(toks, q, e)
+    a:tag_entity { name = name, type = "organization", i = toks[q].i, j = toks[e].j, score = 0.6 }
+    a:tag_entity { name = name, type = "organization", i = toks[p].i, j = toks[p].j, score = 0.6,
+                   alias = short }
+  end
+  -- the capitalized long name ending at token e: its first token
+  local function long_start(e)
+    local q = e
+    while q > 1 and q > e - 12 do
+      local b = toks[q - 1]
+      local w = b.word and low(b)
+      if is_name_word(b) and not b.sent_start then
+        q = q - 1
+      elseif w and (w == "of" or w == "and" or w == "for" or w == "the" or W.particles[w])
+          and (is_name_word(toks[q - 2]) or (toks[q - 2] and toks[q - 2].word
+            and (low(toks[q - 2]) == "of" or low(toks[q - 2]) == "for") and is_name_word(toks[q - 3]))) then
+        q = q - 1
+      elseif is_name_word(b) then
+        q = q - 1
+        break
+      else
+        break
+      end
+    end
+    while q < e and (not is_name_word(toks[q]) or W.function_words[low(toks[q])]) do q = q + 1 end
+    return q
+  end
+  local function at(p)
+    local t = toks[p]
+    if not (p >= 4 and p < #toks and short_name(t)) then return end
+    local b1, b2, after = toks[p - 1], toks[p - 2], toks[p + 1]
+    local closes = after and not after.word and after.text ~= "(" and after.text ~= "-"
+    if closes and b1.text == "or" and b2.text == "," and toks[p - 3].cap then
+      -- "..., or CJEU,"
+      link(long_start(p - 3), p - 3, p)
+    elseif closes and b1.word then
+      -- "..., known as SEPTA", "..., known by its French acronym ARECOMS"
+      local k = nil
+      if b1.text == "as" and b2.text == "known" then
+        k = p - 2
+      elseif acronym_nouns[b1.text] then
+        for q = p - 2, math.max(2, p - 5), -1 do
+          if toks[q].text == "known" then k = q break end
+          if not toks[q].word then break end
+        end
+      end
+      if k and toks[k - 1].text == "," and toks[k - 2].cap then link(long_start(k - 2), k - 2, p) end
+    elseif t.upper and after and after.text == "," and toks[p + 2] and toks[p + 2].text == "the"
+        and (t.sent_start or not b1.word) then
+      -- "BEUC, the European Consumer Organisation, said": a found organization
+      local long = is_name_word(toks[p + 3]) and entity_starting(toks[p + 3].i)
+      local nx = nil -- the token after the long name ("and": a list, not a definition)
+      if long then
+        for _, m in ipairs(long.mentions) do
+          if m.i == toks[p + 3].i then
+            local k = p + 3
+            while toks[k + 1] and toks[k].j < m.j do k = k + 1 end
+            nx = toks[k + 1]
+          end
+        end
+      end
+      if long and long.type == "organization" and not other_name(t.text, long.name)
+          and not (nx and nx.word and (low(nx) == "and" or low(nx) == "or")) then
+        local short = t.text
+        local other = a:entity(short)
+        a:tag_entity { name = long.name, type = "organization", i = t.i, j = t.j, score = 0.8, alias = short }
+        if other and other.name ~= long.name and other.type ~= "person" then
+          a:set_entity(other.name, { name = long.name })
+        end
+      end
+    end
+  end
+  -- (the cues are rare: find them in the text as plain strings, which is
+  -- much cheaper than a pattern or a walk over every token)
+  local text = a.text
+  local function each(cue, f)
+    local init = 1
+    while true do
+      local i, j = text:find(cue, init, true)
+      if not i then return end
+      f(i, j + 1)
+      init = j + 1
+    end
+  end
+  each(", or ", function(_, pos) at(W.token_at(toks, pos) or 0) end)
+  each("known as ", function(_, pos) at(W.token_at(toks, pos) or 0) end)
+  each("known by ", function(_, pos)
+    local k = W.token_at(toks, pos)
+    if k then
+      for q = k, k + 4 do at(q) end
+    end
+  end)
+  each(", the ", function(i)
+    local c = W.token_at(toks, i)
+    if c then at(c - 1) end
+  end)
 end
 
 local function pretty(word, first)
@@ -309,18 +614,23 @@ return {
           k = nick + 1
           goto continue
         end
-        if hyphen_adjective(toks[e].text) then
+        local adj = adjective_in(toks, s, e)
+        if adj then
           -- "a San Francisco-based company", "Chinese-made": an adjective, no
-          -- name; but "a London-based lawyer" names the place London
-          local tail = toks[e].text:match("%-(%l+)$")
+          -- name; but "a London-based lawyer", "The Dublin-based carrier" name
+          -- the place; a name after the adjective starts afresh: the
+          -- "Republican-controlled Senate" is the Senate
+          local tail = toks[adj].text:match("%-(%l+)$")
+          local s2 = s
+          while s2 < adj and W.function_words[low(toks[s2])] do s2 = s2 + 1 end
           if tail == "based" or tail == "born" then
-            local j = toks[e].j - #tail - 1
-            local canon, ty, kind = places:lookup(a.text:sub(toks[s].i, j))
+            local j = toks[adj].j - #tail - 1
+            local canon, ty, kind = places:lookup(a.text:sub(toks[s2].i, j))
             if ty == "place" and kind ~= "demonym" then
-              a:tag_entity { name = canon, type = "place", i = toks[s].i, j = j, score = 0.6 }
+              a:tag_entity { name = canon, type = "place", i = toks[s2].i, j = j, score = 0.6 }
             end
           end
-          k = e + 1
+          k = adj + 1
           goto continue
         end
         local prev = toks[s - 1]
@@ -330,7 +640,8 @@ return {
         local head_word = low(toks[e])
         for p = s, e - 1 do
           if W.titles[low(toks[p])] and not (toks[p + 1] and toks[p + 1].possessive) and
-              not W.org_heads[head_word] and not W.place_heads[head_word] then
+              not W.org_heads[head_word] and not W.place_heads[head_word]
+              and not everyday_run(toks, p + 1, e, common) then
             s = p + 1
             cue_person = true
             plural_title = low(toks[p]):match("s%.?$") and true or false
@@ -340,7 +651,8 @@ return {
         -- "All Nippon Airways" mid-sentence is.
         while s <= e and not cue_person do
           local w = low(toks[s])
-          if (W.function_words[w] and not (W.name_starters[w] and not toks[s].sent_start and s < e)) or
+          if (W.function_words[w] and not (W.name_starters[w] and not toks[s].sent_start and s < e)
+                and not (s < e and soft_given(toks, s, common))) or
               (s == k and toks[s].sent_start and common[toks[s].text:lower()] and not (W.particles[w] and s < e)) then
             s = s + 1
           else
@@ -351,7 +663,9 @@ return {
           -- "State Marco Rubio": start at the first given name after other words.
           for p = s + 1, e - 1 do
             if given[toks[p].text] and not given[toks[s].text] and not W.place_heads[low(toks[e])]
-                and not W.org_heads[low(toks[e])] then
+                and not W.org_heads[low(toks[e])]
+                -- (but "São Paulo", "San Pablo": the given name ends a place's name)
+                and not places:lookup(span_text(a, toks, s, p)) then
               s = p
               cue_person = true
               break
@@ -388,7 +702,7 @@ return {
           local n2 = toks[e + 2]
           local aged = nxt and nxt.text == "," and n2 and
               ((n2.digit and toks[e + 3] and toks[e + 3].text == ",") or (n2.word and W.person_after[low(n2)]))
-          local first_given = given[toks[s].text]
+          local first_given = given[toks[s].text] or (words == 2 and soft_given(toks, s, common))
           -- a known place leading the run (looked up once, when first needed)
           local pp_done, pp_v = false, nil
           local function pp()
@@ -410,7 +724,11 @@ return {
               goto continue
             end
           end
-          if org_prefixes[toks[s].text] and words >= 2 and words <= 4
+          if words <= 3 and german_body(toks[e].text) and not cue_person and not places:lookup(toks[e].text) then
+            -- "Bundeskartellamt", "Verbraucherzentrale Bundesverband"
+            tag("organization", s, e, 0.7)
+          elseif org_prefixes[toks[s].text] and words >= 2
+              and (words <= 4 or (foreign_heads[toks[s].text] and words <= 8))
               and not (toks[s].text:find("%l") and (common[head] or vocab[head])) then
             -- "FC Basel", "AS Roma", "Radio Disney"
             tag("organization", s, e, 0.8)
@@ -433,7 +751,7 @@ return {
           elseif (head == "center" or head == "centre") and words >= 2 and W.place_center_mods[low(toks[e - 1])] then
             tag("place", s, e, 0.75)
           elseif W.org_heads[head] and words >= 2 and before_word == "and" and is_name_word(toks[s - 2])
-              and not W.org_heads[low(toks[s - 2])] then
+              and not W.org_heads[low(toks[s - 2])] and not known_before(a, toks, s - 2) then
             -- the end of "Food and Drug Administration": the gazetteer's, or nobody's
             local _ = 0
           elseif W.org_heads[head] and words >= 2 then
@@ -480,6 +798,8 @@ return {
             end
           elseif not first_given and not W.event_words[head] and not W.titles[head] and not spoke and pp()
               and not not_org_tails[head]
+              -- ("a chapel in Talisay City": the city, not a club like "Leicester City")
+              and not (head == "city" and place_prep(toks, s) and not toks[e].possessive)
               and not aged and not (nxt and nxt.word and joiners[low(nxt)] and is_name_word(toks[e + 2])) then
             -- "Miami Heat", "Leicester City", "Kenya Airways": a team or company
             tag("organization", s, e, 0.7)
@@ -497,7 +817,7 @@ return {
               end)() and not a:entity(span_text(a, toks, s, e)) then
             -- "Des Moines, Iowa", "Grenoble, France"
             tag("place", s, e, 0.65)
-          elseif words <= 2 and before_word and W.strong_place_preps[before_word] and not first_given
+          elseif words <= 2 and place_prep(toks, s) and not first_given
               and not common[toks[s].text] and not W.languages[toks[s].text] and not toks[s].upper
               and not W.function_words[low(toks[s])] and not W.not_places[span_text(a, toks, s, e)]
               and not W.org_heads[head] and not W.titles[head] and not W.event_words[head] then
@@ -540,6 +860,8 @@ return {
       end
     end
 
+    alias_cues(a, toks, common)
+
     local covered, long_orgs, org_names = {}, {}, {}
     for _, ent in ipairs(a:entities()) do
       for _, m in ipairs(ent.mentions) do covered[m.i] = true end
@@ -581,7 +903,8 @@ return {
         if not parts[toks[c.e].text] and not a:entity(name) then
           tag("place", c.s, c.e, 0.5)
         end
-      elseif spoke_single[toks[c.e].text] and c.e - c.s <= 2 then
+      elseif spoke_single[toks[c.e].text] and c.e - c.s <= 2 and not covered[toks[c.s].i] then
+        -- (not over a known name: "Borussia Dortmund ... Dortmund, who" is the club)
         tag("person", c.s, c.e, 0.6)
         parts[toks[c.e].text] = true
       elseif not (toks[c.s - 1] and toks[c.s - 1].text == "(" and c.s <= skip_to + 3) then
@@ -591,7 +914,16 @@ return {
         for p = c.s, c.e do
           if parts[toks[p].text] or covered[toks[p].i] then known = true end
         end
+        if known and kind == "person" and c.e > c.s and not parts[toks[c.s].text] then
+          -- another person of a found person's surname: "Amanjot Kaur" after
+          -- "Harmanpreet Kaur", "Mateus Tavares" after "Rosa Tavares"
+          known = false
+          for p = c.s, c.e do
+            if covered[toks[p].i] or (p < c.e and parts[toks[p].text]) then known = true end
+          end
+        end
         if kind and not known and not a:entity(span_text(a, toks, c.s, c.e)) then
+          if kind == "organization" then c.s = firm_start(toks, c.s, common) end
           tag(kind, c.s, c.e, 0.4)
           if kind == "person" then parts[toks[c.e].text] = true end
         end
@@ -640,6 +972,12 @@ return {
               org_parts[w] = (org_parts[w] == nil or org_parts[w] == name) and name or false
             end
           end
+          -- "CMOC" after "CMOC Group", "HSBC" after "HSBC Holdings": an acronym
+          -- and only a legal form or a group word after it
+          local acro, rest = name:match("^(%u%u+) (%S+)$")
+          if acro and (legal_forms[rest:lower()] or group_words[rest:lower()]) and not places:lookup(acro) then
+            org_parts[acro] = (org_parts[acro] == nil or org_parts[acro] == name) and name or false
+          end
         end
       end
       return org_parts[word]
@@ -648,12 +986,18 @@ return {
       local t = toks[s]
       local word = t.text
       local lw = long_orgs[1] and word:lower()
-      if long_orgs[1] and not parts[word] and word:find("^%u%l%l+$") and not common[lw] and not vocab[lw]
+      if long_orgs[1] and not parts[word] and (word:find("^%u%l%l+$") or word:find("^%u%u+$"))
+          and not common[lw] and not vocab[lw]
           and org_part(word) and not a:entity(word) then
         a:tag_entity { name = org_part(word), type = "organization", i = t.i, j = t.j, score = 0.6,
                        alias = word }
       elseif parts[word] or (inner_parts[word] and spoke_single[word]) then
         a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.7 }
+      elseif given[word] and toks[s - 1] and toks[s - 1].text == "," and toks[s - 2] and toks[s - 2].word
+          and kin_nouns[low(toks[s - 2])] and toks[s + 1] and (toks[s + 1].text == "," or toks[s + 1].text == "."
+            or low(toks[s + 1]) == "and") then
+        -- "survived by a daughter, Inês, and", "his wife, Maria.": a relative named by a given name
+        a:tag_entity { name = word, type = "person", i = t.i, j = t.j, score = 0.6 }
       elseif t.upper and #word >= 3 and #word <= 6 and word:match("^%u[%u&]+$") and not W.not_org_acronyms[word]
           and not (toks[s - 1] and toks[s - 1].digit and not toks[s - 1].text:find("%a")) -- "a 3.60 ERA"
           and not (toks[s - 1] and owner_words[toks[s - 1].text]) -- "his ERA", "their MBA"
@@ -682,7 +1026,7 @@ return {
         c.n = c.n + 1
         c.toks[#c.toks + 1] = s
         local b, nx = toks[s - 1], toks[s + 1]
-        if b and b.word and W.strong_place_preps[low(b)] then c.place = true end
+        if place_prep(toks, s) then c.place = true end
         if (nx and nx.word and W.speech[low(nx)]) or (b and b.word and W.speech[low(b)]) or
             t.possessive or (b and b.word and not b.cap and W.titles[low(b)]) then
           c.person = true

@@ -68,8 +68,14 @@ local participles = W.set { "based", "owned", "founded", "controlled", "headquar
 local road_words = W.set { "Highway", "Route", "Interstate", "Motorway", "Autobahn" }
 
 -- Lower-case nouns after a name that say what it names ("none": no entity).
+-- Facilities and neighborhoods: "the Kisanfu mine", "its Metalkol plant",
+-- "the Tenke Fungurume and Kisanfu mines", "the Back Central neighborhood";
+-- brands are products: "the Fieldstone and Little Paws brands".
 local after_nouns = { party = "organization", crossing = "place", checkpoint = "place",
-  fire = "none", blaze = "none", wildfire = "none" }
+  fire = "none", blaze = "none", wildfire = "none",
+  mine = "place", mines = "place", smelter = "place", smelters = "place", refinery = "place",
+  refineries = "place", plant = "place", neighborhood = "place", neighbourhood = "place",
+  brand = "none", brands = "none" }
 
 -- every lower-case word that starts a cue of this rule, for a quick test
 local cue_words = { is = true, was = true, are = true }
@@ -297,8 +303,8 @@ return {
     end
     -- A lower-case noun right after a name types it: "his new Jan Suraaj
     -- party", "the Kerem Shalom crossing"; "the Lone Pine fire" is no person.
-    local function after_noun(k, kind)
-      local e = k - 1
+    local function after_noun(k, kind, e)
+      e = e or k - 1
       local ent = owner[e]
       if ent and ent.type == "person" and toks[e].word and toks[e].cap
           and not (toks[k + 1] and toks[k + 1].possessive) and a:entity(ent.name) then
@@ -317,6 +323,16 @@ return {
             and not places:lookup(a.text:sub(toks[s].i, toks[e].j)) then
           tag(kind, s, e)
         end
+      else
+        return
+      end
+      -- a plural noun after a list types every name in it: "the A and B mines"
+      local s = e
+      while s > 1 and toks[s - 1].word and toks[s - 1].cap and not toks[s].sent_start do s = s - 1 end
+      local b = toks[s - 1]
+      if toks[k].text:find("s$") and b and (b.text == "and" or b.text == ",") and s - 2 > 0
+          and toks[s - 2].word and toks[s - 2].cap then
+        after_noun(k, kind, s - 2)
       end
     end
     for k = math.max(1, n - 1), n do

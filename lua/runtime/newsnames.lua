@@ -92,6 +92,7 @@ M.titles = set {
   "duke", "duchess", "earl", "baron", "baroness", "count", "countess", "crown", "vice-chair",
   "co-chair", "chairperson", "president-elect", "ex-president", "ex-minister", "nominee",
   "chief executive", "cto", "coo", "md", "managing", "vp",
+  "boss", "administrator", "administrators", "chief-of-staff", "minister-president",
 }
 
 -- Verbs of speech and similar that follow or precede a person's name.
@@ -245,7 +246,8 @@ M.place_center_mods = set { "space", "convention", "trade", "world", "shopping",
 M.event_words = set {
   "marathon", "olympics", "olympic", "games", "open", "agreement", "accord", "accords",
   "convention", "conventions", "summit", "conference", "talks", "festival", "biennale",
-  "week", "prize", "award", "awards", "declaration", "protocol", "treaty", "derby", "classic",
+  "week", "prize", "award", "awards",
+  "biennial", "bienal", "triennial", "triennale", "declaration", "protocol", "treaty", "derby", "classic",
   "masters", "cup", "grand", "prix", "championship", "championships", "tournament", "rally",
   "pride", "marathon", "half-marathon", "triathlon", "race", "expo", "fair", "show",
   "motor", "fashion", "film", "book", "plan", "process", "format", "syndrome", "flu",
@@ -259,6 +261,9 @@ M.event_words = set {
 M.particles = set {
   "von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
   "le", "bin", "bint", "ibn", "al", "el", "ben", "y", "st.", "mac", "ter", "ten", "zu",
+  "do", -- ("Museu Nacional de Arte Contemporânea do Chiado", "Gustavo do Rosário")
+  "des", "vom", -- ("Laurence des Cars", "Otto vom Berg")
+  "por", "para", -- ("Unidad por Chile", "Frente para la Victoria")
 }
 
 -- Words before a capitalized name that make it a place.
