@@ -21,6 +21,7 @@ local low = W.low
 
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local given = nutgraf.words("../data/given-names.txt")
+local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 
 -- Words that only a company or an institution has, after "X's" ("Veltrix's
 -- chief executive", "Quorvant's shareholders") or right after the name
@@ -80,12 +81,52 @@ local team_verbs = {
   defeated = true, defeating = true, edged = true, routed = true, lost = W.set { "to" },
   losing = W.set { "to" }, against = true, versus = true,
 }
--- and the ones a city before them is the team of: "Tulsa beat Memphis"
-local team_before = W.set { "beat", "defeated", "edged", "routed" }
+-- Nouns of a player's record before the team: "26 games for Lausanne",
+-- "his debut for Leeds", "two seasons with Rochester".
+local record_nouns = {
+  games = W.set { "for", "with" }, appearances = W.set { "for" }, goals = W.set { "for" },
+  debut = W.set { "for", "with" }, season = W.set { "with", "for" }, seasons = W.set { "with", "for" },
+  stint = W.set { "with", "at" }, spell = W.set { "with", "at" }, career = W.set { "with" },
+}
+-- and the results a team is the subject of: "Tulsa beat Memphis", "Bowling
+-- Green finished 8-5"
+local team_after = W.set { "finished", "won", "lost", "scored", "trailed", "rallied", "clinched",
+  "advanced", "beat", "defeated", "edged", "routed" }
+
+-- Words after a known organization's name that name one of its arms:
+-- "CBS Cable", "BBC Radio", "Sony Pictures" (and a number after a
+-- broadcaster's arm: "BBC Radio 1").
+local arm_words = W.set { "Cable", "Radio", "Television", "TV", "News", "Sports", "Records", "Music",
+  "Films", "Pictures", "Studios", "Entertainment", "Publishing", "Books", "Channel", "Network",
+  "Networks", "Foundation", "Capital", "Ventures", "Securities", "Cargo", "Labs", "Research",
+  "Interactive", "Games", "Digital", "Productions", "Broadcasting", "Communications" }
+local numbered_arms = W.set { "Radio", "TV", "Television", "Channel" }
+
+-- A party named by its adjective before one of these: "a Liberal MP",
+-- "the Labor government", "sat with the Liberal caucus" (not "Labor
+-- Secretary", "Justice Minister": offices, not members).
+local party_members = W.set { "caucus", "mp", "mps", "mpp", "mpps", "mla", "mlas", "mep", "meps",
+  "msp", "msps", "td", "tds", "candidate", "candidates", "member", "members", "backbencher",
+  "backbenchers", "frontbencher", "government", "leader", "leadership", "lawmaker", "lawmakers",
+  "politician", "politicians", "senator", "senators", "congressman", "congresswoman", "councillor",
+  "councillors", "councilor", "voters", "supporters", "activists", "stronghold", "seat", "seats",
+  "majority", "primary", "nomination", "nominee", "whip", "donors", "parties" }
+
+-- A list after one of these names organizations: "bands like X, Y and Z",
+-- "companies such as X and Y", "major clients include X, Y".
+local list_heads = W.set { "bands", "groups", "companies", "firms", "clients", "customers", "labels",
+  "brands", "retailers", "teams", "clubs", "networks", "broadcasters", "banks", "lenders",
+  "airlines", "carriers", "manufacturers", "automakers", "carmakers", "publishers", "newspapers",
+  "chains", "insurers", "sponsors", "partners" }
+local list_openers = W.set { "like", "include", "includes", "included", "including", "such" }
+-- "the sixth album by X": a band, when X is no name-shaped guess at a
+-- person (a song or a single is as often a singer's)
+local works = W.set { "album", "albums" }
 
 -- every lower-case word that starts one of the cues above, for a quick test
 local cue_words = { said = true }
-for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs } do
+for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs, record_nouns,
+  team_after, list_heads, works } do
   for w in pairs(list) do cue_words[w] = true end
 end
 
@@ -300,6 +341,52 @@ return {
       -- "played with Footscray and North Melbourne"
       if toks[e + 1] and toks[e + 1].text == "and" then team(e + 2) end
     end
+    -- A name in a list or after a cue that says "organization": typed so
+    -- unless a firmer cue typed it (a name-shaped guess at a person does not
+    -- count), it is a known place or a given name starts it. "The" may
+    -- start a band's name ("The Stooges"). Returns the item's last token.
+    local function org_item(q, guess_ok)
+      if toks[q] and toks[q].text == "the" then q = q + 1 end
+      local t = toks[q]
+      if not (t and t.word and t.cap and not t.sent_start) then return nil end
+      local known = owner[q]
+      if known and not (known.type == "person" and known.score < 0.5) then
+        -- typed already: the list goes on after it
+        local e = q
+        while owner[e + 1] == known do e = e + 1 end
+        return e
+      end
+      local s = q
+      if t.text == "The" and toks[q + 1] and toks[q + 1].cap and toks[q + 1].word then q = q + 1 end
+      local e = fwd(q)
+      local o = owner[s] or owner[q]
+      for p = s, e do
+        local op = owner[p]
+        if not toks[p].word or person_part[toks[p].text] or (op and (op ~= o or op.type ~= "person" or op.score >= 0.5))
+            or (p > q and W.function_words[low(toks[p])]) or (op and not guess_ok) then
+          return nil
+        end
+      end
+      if toks[e + 1] and toks[e + 1].text == "/" then return nil end -- "KaVo / Gendex"
+      if o and (owner[s - 1] == o or owner[e + 1] == o) then return nil end
+      local name = a.text:sub(toks[s].i, toks[e].j)
+      if W.function_words[low(toks[q])] or W.titles[low(toks[e])] or (given[toks[q].text] and q < e)
+          or places:lookup(name) then
+        return e
+      end
+      a:tag_entity { name = name, type = "organization", i = toks[s].i, j = toks[e].j, score = 0.6 }
+      for p = s, e do covered[p] = true end
+      return e
+    end
+    local function org_list(q)
+      while true do
+        local e = org_item(q, true)
+        local sep = e and toks[e + 1]
+        if not (sep and (sep.text == "," or sep.text == "and" or sep.text == "or")) then return end
+        q = e + 2
+        if sep.text == "," and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then q = q + 1 end
+      end
+    end
     local bare_numbers = {} -- "the 82nd", read after the pass
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
@@ -317,7 +404,7 @@ return {
           if team_verbs[w] ~= true then q = team_verbs[w][nx.text] and k + 2 end
           if q and toks[q] and toks[q].text == "the" then q = nil end
           team(q)
-          if team_before[w] and c.cap then team(back(k - 1)) end
+          if team_after[w] and c.cap then team(back(k - 1)) end
         elseif c.cap and c.word and after_nouns[w] then
           org(back(k - 1), k - 1)
         elseif c.possessive and owned_nouns[w] and toks[k - 2] and toks[k - 2].cap
@@ -334,6 +421,24 @@ return {
           local q = k + 2
           if toks[q] and toks[q].text == "the" then q = q + 1 end
           if toks[q] and toks[q].cap and not toks[q].sent_start then org(q, fwd(q)) end
+        elseif record_nouns[w] and nx.lower and record_nouns[w][nx.text] then
+          -- "26 games for Lausanne"
+          team(k + 2)
+        elseif team_after[w] and c.cap and c.word then
+          -- "Bowling Green finished the season 8-5" (but in "Coco Gauff of
+          -- the United States won" the winner is no country)
+          local q = back(k - 1)
+          local b = toks[q - 1]
+          if b and b.text == "the" then b = toks[q - 2] end
+          if not (b and b.word and W.function_words[low(b)]) then team(q) end
+        elseif list_heads[w] and nx.lower and list_openers[nx.text] then
+          -- "bands like X, Y and Z", "companies such as X"
+          local q = k + 2
+          if nx.text == "such" then q = (toks[q] and toks[q].text == "as") and q + 1 or nil end
+          if q then org_list(q) end
+        elseif works[w] and nx.text == "by" then
+          -- "the sixth album by X"
+          org_item(k + 2)
         end
       elseif k > 1 and toks[k - 1].cap and toks[k - 1].word and not toks[k - 1].possessive
           and (officer_words[t.text] or (t.text == "Chief" and toks[k + 1] and chief_next[low(toks[k + 1])])) then
@@ -421,6 +526,63 @@ return {
         end
         if unit_of[t.text] then
           a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
+        end
+      end
+    end
+    -- "a Liberal MP", "the Labor or Liberal parties", "a Liberal-Labour
+    -- candidate": a party named by its adjective, when "<word> Party" is a
+    -- known party (and the word is no part of a longer name)
+    local function party(k)
+      local t = toks[k]
+      if not (t and t.word and t.cap and not t.upper) or owner[k] or covered[k] then return false end
+      local b = toks[k - 1]
+      if b and b.word and b.cap and not t.sent_start and not W.function_words[low(b)] then return false end
+      local canon
+      for part in t.text:gmatch("[^-]+") do
+        local c, ty, kind = orgs:lookup(part .. " Party")
+        if ty ~= "organization" or kind ~= "party" then return false end
+        canon = c
+      end
+      local name = t.text .. " Party"
+      if canon and not t.text:find("-", 1, true) and a:entity(canon) then name = canon end
+      a:tag_entity { name = name, type = "organization", at = t, score = 0.6 }
+      covered[k] = true
+      return true
+    end
+    for k = 2, n - 1 do
+      local nx = toks[k + 1]
+      if nx.word and party_members[low(nx)] and toks[k].cap and party(k) and nx.text == "parties" then
+        -- "the Labor and Liberal parties"
+        local q = k - 1
+        while toks[q] and (toks[q].text == "," or toks[q].text == "and" or toks[q].text == "or") do
+          if toks[q - 1] and toks[q - 1].text == "," then q = q - 1 end
+          if not party(q - 1) then break end
+          q = q - 2
+        end
+      end
+    end
+    -- "CBS Cable" after the known "CBS", "BBC Radio 1": an arm of a known
+    -- organization, named by the word after it
+    for _, e in ipairs(ents) do
+      if e.type == "organization" then
+        for _, m in ipairs(e.mentions) do
+          local k = W.token_at(toks, m.i)
+          local kj = k
+          while kj and toks[kj + 1] and toks[kj].j < m.j do kj = kj + 1 end
+          local nx = kj and toks[kj + 1]
+          if nx and toks[kj].j == m.j and not nx.sent_start and not owner[kj + 1] then
+            local e2 = kj
+            if nx.cap and arm_words[nx.text] then e2 = kj + 1 end
+            local num = toks[e2 + 1]
+            if numbered_arms[toks[e2].text] and e2 > k and num and num.text:find("^%d%d?$")
+                and not num.sent_start and not owner[e2 + 1] then
+              e2 = e2 + 1
+            end
+            if e2 > kj then
+              a:tag_entity { name = a.text:sub(m.i, toks[e2].j), type = "organization", i = m.i,
+                             j = toks[e2].j, score = 0.7 }
+            end
+          end
         end
       end
     end

@@ -13,7 +13,7 @@
 d=$E2E/fixtures/default-rules
 
 "$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
-  "$d"/topics-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
+  "$d"/topics-*.md "$d"/org-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -145,6 +145,29 @@ for name, pairs in want.items():
         kids = [c for c in topics if parent.get(c) == t]
         if parent.get(t) and parent[t] not in topics and not kids:
             problems.append(f"{name}: leaf topic {t} without its parent {parent[t]}")
+# --- org: organizations named by the words around them (org-*.md) ---
+org_want = {
+    # an arm of a known organization ("ITV Cable"), a broadcaster's numbered arm
+    "org-arms.md": ([("organization", "ITV Cable"), ("organization", "Drellwick Radio 2"),
+                     ("organization", "ITV")], []),
+    # a party by its adjective before a member noun; not an office ("Labor Secretary")
+    "org-parties.md": ([("organization", "Liberal Party"), ("organization", "Labor Party"),
+                        ("organization", "Liberal-Labour Party"), ("person", "Tom Reyes")], []),
+    # a city after "games for", "debut for", and as the subject of a result;
+    # a country after "of the" is a nationality, not the winner
+    "org-sports.md": ([("organization", "Lausanne"), ("organization", "Tulsa"),
+                       ("organization", "Geneva"), ("place", "United States")], []),
+    # a list after "clients include", "bands like"; "album by X" (not "song by" a person)
+    "org-lists.md": ([("organization", "Quillatex"), ("organization", "Selmic"), ("organization", "Tarnival"),
+                      ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
+                      ("organization", "Dusk Parade"), ("organization", "Glimmerhook"),
+                      ("person", "Otto Brankel")], []),
+}
+for name, (pairs, bad) in org_want.items():
+    got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
+    problems += [f"{name}: missing {p[0]} {p[1]}" for p in pairs if p not in got]
+    problems += [f"{name}: unexpected entity {n}" for n in bad if n in {e["name"] for e in recs[name]["entities"]}]
+# --- end org ---
 if problems:
     print("\n".join(problems))
 PY
