@@ -165,6 +165,7 @@ return {
     local n = #toks
     local covered, owner = {}, {}
     local units = {} -- numbered units named by this rule ("82nd Airborne Division")
+    local arms = {} -- organizations' mentions followed by a word
     local ents = a:entities()
     for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
@@ -176,6 +177,9 @@ return {
           for p = k, kj do
             covered[p] = true
             if not owner[p] or owner[p].score < e.score then owner[p] = e end
+          end
+          if e.type == "organization" and toks[kj].j == m.j and toks[kj + 1] and toks[kj + 1].word then
+            arms[#arms + 1] = { k, kj, m } -- "CBS Cable", read below
           end
           local the = toks[k - 1]
           local before = toks[k - 2]
@@ -550,8 +554,9 @@ return {
       return true
     end
     for k = 2, n - 1 do
-      local nx = toks[k + 1]
-      if nx.word and party_members[low(nx)] and toks[k].cap and party(k) and nx.text == "parties" then
+      local t, nx = toks[k], toks[k + 1]
+      if t.cap and not owner[k] and nx.word and not nx.sent_start and party_members[low(nx)] and party(k)
+          and nx.text == "parties" then
         -- "the Labor and Liberal parties"
         local q = k - 1
         while toks[q] and (toks[q].text == "," or toks[q].text == "and" or toks[q].text == "or") do
@@ -563,26 +568,20 @@ return {
     end
     -- "CBS Cable" after the known "CBS", "BBC Radio 1": an arm of a known
     -- organization, named by the word after it
-    for _, e in ipairs(ents) do
-      if e.type == "organization" then
-        for _, m in ipairs(e.mentions) do
-          local k = W.token_at(toks, m.i)
-          local kj = k
-          while kj and toks[kj + 1] and toks[kj].j < m.j do kj = kj + 1 end
-          local nx = kj and toks[kj + 1]
-          if nx and toks[kj].j == m.j and not nx.sent_start and not owner[kj + 1] then
-            local e2 = kj
-            if nx.cap and arm_words[nx.text] then e2 = kj + 1 end
-            local num = toks[e2 + 1]
-            if numbered_arms[toks[e2].text] and e2 > k and num and num.text:find("^%d%d?$")
-                and not num.sent_start and not owner[e2 + 1] then
-              e2 = e2 + 1
-            end
-            if e2 > kj then
-              a:tag_entity { name = a.text:sub(m.i, toks[e2].j), type = "organization", i = m.i,
-                             j = toks[e2].j, score = 0.7 }
-            end
-          end
+    for _, arm in ipairs(arms) do
+      local k, kj, m = arm[1], arm[2], arm[3]
+      local nx = toks[kj + 1]
+      if not nx.sent_start and not owner[kj + 1] and (nx.cap or nx.digit) then
+        local e2 = kj
+        if nx.cap and arm_words[nx.text] then e2 = kj + 1 end
+        local num = toks[e2 + 1]
+        if numbered_arms[toks[e2].text] and e2 > k and num and num.text:find("^%d%d?$")
+            and not num.sent_start and not owner[e2 + 1] then
+          e2 = e2 + 1
+        end
+        if e2 > kj then
+          a:tag_entity { name = a.text:sub(m.i, toks[e2].j), type = "organization", i = m.i,
+                         j = toks[e2].j, score = 0.7 }
         end
       end
     end
