@@ -102,6 +102,17 @@ local arm_words = W.set { "Cable", "Radio", "Television", "TV", "News", "Sports"
   "Interactive", "Games", "Digital", "Productions", "Broadcasting", "Communications" }
 local numbered_arms = W.set { "Radio", "TV", "Television", "Channel" }
 
+-- What a company does after its name: "X manufactures", "X was founded in"
+-- (two such cues retype a one-word name taken for a person's surname)
+local company_after = W.set { "manufactures", "manufactured", "employs", "went" }
+local company_passive = W.set { "founded", "acquired", "incorporated", "listed", "delisted", "headquartered" }
+
+-- Heads of institutions' names the names rule does not know:
+-- "Carnegie Institution", "American Scientific Affiliation"
+local extra_heads = W.set { "Institution", "Affiliation", "Fellowship", "Brotherhood" }
+-- Nouns of periodicals right before the name: "the scientific journal X"
+local periodicals = W.set { "journal", "periodical", "quarterly", "tabloid", "broadsheet", "weekly" }
+
 -- A party named by its adjective before one of these: "a Liberal MP",
 -- "the Labor government", "sat with the Liberal caucus" (not "Labor
 -- Secretary", "Justice Minister": offices, not members).
@@ -126,7 +137,7 @@ local works = W.set { "album", "albums" }
 -- every lower-case word that starts one of the cues above, for a quick test
 local cue_words = { said = true }
 for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs, record_nouns,
-  team_after, list_heads, works } do
+  team_after, list_heads, works, periodicals } do
   for w in pairs(list) do cue_words[w] = true end
 end
 
@@ -443,6 +454,9 @@ return {
         elseif works[w] and nx.text == "by" then
           -- "the sixth album by X"
           org_item(k + 2)
+        elseif periodicals[w] and nx.cap then
+          -- "the scientific journal X"
+          org_item(k + 1)
         end
       elseif k > 1 and toks[k - 1].cap and toks[k - 1].word and not toks[k - 1].possessive
           and (officer_words[t.text] or (t.text == "Chief" and toks[k + 1] and chief_next[low(toks[k + 1])])) then
@@ -555,6 +569,19 @@ return {
     end
     for k = 2, n - 1 do
       local t, nx = toks[k], toks[k + 1]
+      if t.cap and extra_heads[t.text] and not covered[k] and k > 1 and toks[k - 1].cap and not t.sent_start then
+        -- "the Carnegie Institution"
+        local s = back(k - 1)
+        local free = not W.function_words[low(toks[s])] and not given[toks[s].text]
+        for p = s, k - 1 do
+          if covered[p] or person_part[toks[p].text] then free = false end
+        end
+        if free then
+          a:tag_entity { name = a.text:sub(toks[s].i, t.j), type = "organization", i = toks[s].i, j = t.j,
+                         score = 0.6 }
+          for p = s, k do covered[p] = true end
+        end
+      end
       if t.cap and not owner[k] and nx.word and not nx.sent_start and party_members[low(nx)] and party(k)
           and nx.text == "parties" then
         -- "the Labor and Liberal parties"
@@ -563,6 +590,46 @@ return {
           if toks[q - 1] and toks[q - 1].text == "," then q = q - 1 end
           if not party(q - 1) then break end
           q = q - 2
+        end
+      end
+    end
+    -- A one-word name taken for a person (the founders' surname) that does
+    -- what companies do, twice: "Caloi was founded in 1898 ... Caloi
+    -- currently manufactures bicycles"
+    for _, e in ipairs(ents) do
+      if e.type == "person" and #e.mentions >= 2 and not e.name:find(" ", 1, true) then
+        local cues = 0
+        for _, m in ipairs(e.mentions) do
+          local q = (W.token_at(toks, m.i) or n) + 1
+          if toks[q] and toks[q].lower and toks[q].text:find("ly$") then q = q + 1 end -- "currently"
+          local v, v2 = toks[q], toks[q + 1]
+          if v and v.lower and v2 and ((company_after[v.text] and (v.text ~= "went" or v2.text == "public"))
+              or ((v.text == "was" or v.text == "is") and company_passive[v2.text])) then
+            cues = cues + 1
+          end
+        end
+        if cues >= 2 then a:set_entity(e.name, { type = "organization" }) end
+      end
+    end
+    -- "Fairmont State" after "Fairmont State University": the start of a
+    -- longer organization's name, typed a place by its last word "State",
+    -- is the university (but "Caldwell Falls" in "Caldwell Falls Borough
+    -- Council" is the town, "New York" in "New York Times" the city)
+    local long_orgs
+    for _, e in ipairs(ents) do
+      if e.type == "place" and e.name:find(" State$") and not places:lookup(e.name) then
+        if not long_orgs then
+          long_orgs = {}
+          for _, o in ipairs(ents) do
+            if o.type == "organization" and o.name:find("%S+ %S+ %S") then long_orgs[#long_orgs + 1] = o.name end
+          end
+        end
+        local prefix = e.name .. " "
+        for _, o in ipairs(long_orgs) do
+          if o:sub(1, #prefix) == prefix then
+            a:set_entity(e.name, { type = "organization" })
+            break
+          end
         end
       end
     end

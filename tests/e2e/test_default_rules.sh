@@ -162,6 +162,12 @@ org_want = {
                       ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
                       ("organization", "Dusk Parade"), ("organization", "Glimmerhook"),
                       ("person", "Otto Brankel")], []),
+    # a surname that is also the company: two company cues ("X was founded",
+    # "X currently manufactures") make the lone name the company, the founders
+    # stay people; "the journal X"; "X Institution"; "X State" of "X State University"
+    "org-cues.md": ([("organization", "Brasca"), ("person", "Marco Brasca"), ("person", "Dario Brasca"),
+                     ("organization", "Spokewise"), ("organization", "Halbrook Institution"),
+                     ("organization", "Dunmore State")], []),
 }
 for name, (pairs, bad) in org_want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
