@@ -11,6 +11,12 @@ local unit_heads = W.set {
   "guards", "rifles", "fusiliers", "dragoons", "hussars", "lancers", "grenadiers",
 }
 
+-- Lower-case words that make an article a military history
+local military_words = W.set { "regiment", "regiments", "brigade", "brigades", "battalion", "battalions",
+  "infantry", "cavalry", "squadron", "squadrons", "corps", "division", "divisions", "artillery" }
+-- and words after "the 139th" that make it the unit: "The 139th was formed"
+local unit_verbs = W.set { "was", "were", "is", "had", "has", "along", "also", "then" }
+
 local ordinals = W.set {
   "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
   "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
@@ -402,6 +408,20 @@ return {
         if sep.text == "," and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then q = q + 1 end
       end
     end
+    -- A military history: numbers name units there ("the 139th fought")
+    local mil
+    local function military()
+      if mil == nil then
+        mil = false
+        for w in pairs(military_words) do
+          if common[w] then
+            mil = true
+            break
+          end
+        end
+      end
+      return mil
+    end
     local bare_numbers = {} -- "the 82nd", read after the pass
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
@@ -514,9 +534,16 @@ return {
           while e < n and e < k + 4 and toks[e + 1].word and toks[e + 1].cap and not unit_heads[low(toks[e])] do
             e = e + 1
           end
+          local nx = toks[k + 1]
           if unit_heads[low(toks[e])] and not covered[e] then
             local name = a.text:sub(t.i, toks[e].j)
             a:tag_entity { name = name, type = "organization", i = t.i, j = toks[e].j, score = 0.6 }
+            units[#units + 1] = name
+          elseif nx.upper and #nx.text <= 4 and not nx.text:find("[^%u]") and not t.text:find("^%d+$")
+              and military() then
+            -- "the 93d PVI", "the 62d NY": a numbered regiment by its state's initials
+            local name = a.text:sub(t.i, nx.j)
+            a:tag_entity { name = name, type = "organization", i = t.i, j = nx.j, score = 0.6 }
             units[#units + 1] = name
           end
         elseif t.digit and k > 1 and (toks[k - 1].text == "the" or toks[k - 1].text == "The")
@@ -544,6 +571,9 @@ return {
         end
         if unit_of[t.text] then
           a:tag_entity { name = unit_of[t.text], type = "organization", at = t, score = 0.5 }
+        elseif nx and nx.lower and (unit_verbs[nx.text] or nx.text:find("ed$")) and military() then
+          -- "The 139th was formed", "the 139th fought": a unit named by its number alone
+          a:tag_entity { name = t.text, type = "organization", at = t, score = 0.5 }
         end
       end
     end

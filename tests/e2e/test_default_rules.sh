@@ -168,6 +168,9 @@ org_want = {
     "org-cues.md": ([("organization", "Brasca"), ("person", "Marco Brasca"), ("person", "Dario Brasca"),
                      ("organization", "Spokewise"), ("organization", "Halbrook Institution"),
                      ("organization", "Dunmore State")], []),
+    # in a military history: "The 211th was formed", "the 57th KVI"; not "the 3rd of May"
+    "org-units.md": ([("organization", "211th"), ("organization", "41st OH"), ("organization", "57th KVI"),
+                      ("organization", "63d KVI")], ["3rd", "KVI"]),
 }
 for name, (pairs, bad) in org_want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
