@@ -68,6 +68,7 @@ end
 -- "Ministry of Science and Innovation", "Office for the Coordination of
 -- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
 local joiners = W.set { "of", "for", "and" }
+local org_prefixes -- "FC", "AC", ...: set below
 -- "Commission on Human Rights", "Council on Foreign Relations",
 -- "Intergovernmental Panel on Climate Change": these heads take "on"
 local on_heads = W.set { "commission", "committee", "council", "panel", "conference", "institute",
@@ -92,7 +93,10 @@ local function org_tail(toks, e)
       -- "National Hockey League for the St. Louis Eagles"
       local rest = span_text_of(toks, q, qe)
       local _, rty = orgs:lookup(rest)
-      if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper) then return e end
+      if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper)
+          or (q < qe and toks[q].upper and org_prefixes[toks[q].text]) then -- "Super League for FC Basel"
+        return e
+      end
     end
     if low(j) == "and" then
       -- only one more word of the same name: "Science and Innovation"
@@ -143,7 +147,7 @@ local not_person_starts = W.set {
 local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
 
 -- First words of clubs and companies: "FC Basel", "SS Lazio", "Radio Disney".
-local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
+org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
   "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
   "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
 

@@ -107,6 +107,8 @@ local arm_words = W.set { "Cable", "Radio", "Television", "TV", "News", "Sports"
   "Networks", "Foundation", "Capital", "Ventures", "Securities", "Cargo", "Labs", "Research",
   "Interactive", "Games", "Digital", "Productions", "Broadcasting", "Communications" }
 local numbered_arms = W.set { "Radio", "TV", "Television", "Channel" }
+-- a league's divisions in a sports report: "the MAC East", "the AFC West"
+local compass_arms = W.set { "East", "West", "North", "South", "Central" }
 
 -- What a company does after its name: "X manufactures", "X was founded in"
 -- (two such cues retype a one-word name taken for a person's surname)
@@ -670,7 +672,7 @@ return {
       local nx = toks[kj + 1]
       if not nx.sent_start and not owner[kj + 1] and (nx.cap or nx.digit) then
         local e2 = kj
-        if nx.cap and arm_words[nx.text] then e2 = kj + 1 end
+        if nx.cap and (arm_words[nx.text] or (compass_arms[nx.text] and sport_report())) then e2 = kj + 1 end
         local num = toks[e2 + 1]
         if numbered_arms[toks[e2].text] and e2 > k and num and num.text:find("^%d%d?$")
             and not num.sent_start and not owner[e2 + 1] then

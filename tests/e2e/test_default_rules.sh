@@ -155,8 +155,11 @@ org_want = {
                         ("organization", "Liberal-Labour Party"), ("person", "Tom Reyes")], []),
     # a city after "games for", "debut for", and as the subject of a result;
     # a country after "of the" is a nationality, not the winner
+    # "League for FC X" is two names; "the NFL East" a league's division
     "org-sports.md": ([("organization", "Lausanne"), ("organization", "Tulsa"),
-                       ("organization", "Geneva"), ("place", "United States")], []),
+                       ("organization", "Geneva"), ("place", "United States"),
+                       ("organization", "Alpine Premier League"), ("organization", "FC Grauholz"),
+                       ("organization", "NFL East")], ["Alpine Premier League for FC Grauholz"]),
     # a list after "clients include", "bands like"; "album by X" (not "song by" a person)
     "org-lists.md": ([("organization", "Quillatex"), ("organization", "Selmic"), ("organization", "Tarnival"),
                       ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
