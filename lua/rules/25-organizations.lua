@@ -15,7 +15,7 @@ local unit_heads = W.set {
 local military_words = W.set { "regiment", "regiments", "brigade", "brigades", "battalion", "battalions",
   "infantry", "cavalry", "squadron", "squadrons", "corps", "division", "divisions", "artillery" }
 -- and words after "the 139th" that make it the unit: "The 139th was formed"
-local unit_verbs = W.set { "was", "were", "is", "had", "has", "along", "also", "then" }
+local unit_verbs = W.set { "was", "were", "is", "had", "has", "along", "also", "then", "later" }
 
 local ordinals = W.set {
   "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
@@ -136,18 +136,24 @@ local party_members = W.set { "caucus", "mp", "mps", "mpp", "mpps", "mla", "mlas
 local list_heads = W.set { "bands", "groups", "companies", "firms", "clients", "customers", "labels",
   "brands", "retailers", "teams", "clubs", "networks", "broadcasters", "banks", "lenders",
   "airlines", "carriers", "manufacturers", "automakers", "carmakers", "publishers", "newspapers",
-  "chains", "insurers", "sponsors", "partners" }
+  "chains", "insurers", "sponsors", "partners", "periodicals", "publications", "magazines" }
 local list_openers = W.set { "like", "include", "includes", "included", "including", "such" }
 -- "the sixth album by X": a band, when X is no name-shaped guess at a
 -- person (a song or a single is as often a singer's)
 local works = W.set { "album", "albums" }
+-- a band's members before "of"/"for"/"with": "the drummer of The Zutons"
+local band_roles = W.set { "drummer", "guitarist", "bassist", "frontman", "frontwoman", "vocalist",
+  "keyboardist" }
+-- "the Paper Mate brand": a lower-case noun after the name
+local brand_nouns = W.set { "brand", "brands" }
 
 -- every lower-case word that starts one of the cues above, for a quick test
 local cue_words = { said = true }
 for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs, record_nouns,
-  team_after, list_heads, works, periodicals } do
+  team_after, list_heads, works, periodicals, band_roles, brand_nouns } do
   for w in pairs(list) do cue_words[w] = true end
 end
+cue_words.supporting, cue_words.supported = true, true
 
 -- Words that say an article is a sports report: "the Bruins", "the Knicks"
 -- are teams there.
@@ -401,9 +407,9 @@ return {
       for p = s, e do covered[p] = true end
       return e
     end
-    local function org_list(q)
+    local function org_list(q, guess_ok)
       while true do
-        local e = org_item(q, true)
+        local e = org_item(q, guess_ok)
         local sep = e and toks[e + 1]
         if not (sep and (sep.text == "," or sep.text == "and" or sep.text == "or")) then return end
         q = e + 2
@@ -468,11 +474,24 @@ return {
           local b = toks[q - 1]
           if b and b.text == "the" then b = toks[q - 2] end
           if not (b and b.word and W.function_words[low(b)]) then team(q) end
-        elseif list_heads[w] and nx.lower and list_openers[nx.text] then
-          -- "bands like X, Y and Z", "companies such as X"
-          local q = k + 2
-          if nx.text == "such" then q = (toks[q] and toks[q].text == "as") and q + 1 or nil end
-          if q then org_list(q) end
+        elseif list_heads[w] and (list_openers[nx.text] or (nx.text == "," and toks[k + 2]
+            and list_openers[toks[k + 2].text])) then
+          -- "bands like X, Y and Z", "companies such as X", "periodicals, including X"
+          local q = nx.text == "," and k + 3 or k + 2
+          if toks[q - 1].text == "such" then q = (toks[q] and toks[q].text == "as") and q + 1 or nil end
+          if q then org_list(q, true) end
+        elseif band_roles[w] and nx.lower and (nx.text == "of" or nx.text == "for" or nx.text == "with") then
+          -- "the drummer of The Zutons"
+          org_item(k + 2)
+        elseif brand_nouns[w] and c.cap and c.word and not covered[k - 1] then
+          -- "the Paper Mate brand"
+          local s = back(k - 1)
+          if toks[s - 1] and toks[s - 1].text == "the" then org(s, k - 1) end
+        elseif (w == "supporting" or (w == "supported" and nx.text == "by")) and (common.tour or common.band) then
+          -- on tour: "supporting The Cult" (a capital "The" mid-sentence starts a
+          -- band's name; "supporting Iggy Pop" may be a singer)
+          local q = w == "supported" and k + 2 or k + 1
+          if toks[q] and toks[q].text == "The" then org_item(q) end
         elseif works[w] and nx.text == "by" then
           -- "the sixth album by X"
           org_item(k + 2)
@@ -601,6 +620,12 @@ return {
     end
     for k = 2, n - 1 do
       local t, nx = toks[k], toks[k + 1]
+      if t.text == "No." and nx.digit and not nx.text:find("%D") and toks[k + 2] and toks[k + 2].lower
+          and (unit_verbs[toks[k + 2].text] or toks[k + 2].text:find("ed$")) and not covered[k + 1]
+          and military() then
+        -- "No. 18 later moved north", "No. 120 formed at Canberra": a squadron by its number
+        a:tag_entity { name = "No. " .. nx.text, type = "organization", i = t.i, j = nx.j, score = 0.5 }
+      end
       if t.cap and extra_heads[t.text] and not covered[k] and k > 1 and toks[k - 1].cap and not t.sent_start then
         -- "the Carnegie Institution"
         local s = back(k - 1)
