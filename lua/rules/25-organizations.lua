@@ -137,6 +137,8 @@ local list_heads = W.set { "bands", "groups", "companies", "firms", "clients", "
   "brands", "retailers", "teams", "clubs", "networks", "broadcasters", "banks", "lenders",
   "airlines", "carriers", "manufacturers", "automakers", "carmakers", "publishers", "newspapers",
   "chains", "insurers", "sponsors", "partners", "periodicals", "publications", "magazines" }
+-- "X, Y and several other bands"
+local list_quantities = W.set { "several", "many", "some", "numerous", "various", "two", "three", "four" }
 local list_openers = W.set { "like", "include", "includes", "included", "including", "such" }
 -- "the sixth album by X": a band, when X is no name-shaped guess at a
 -- person (a song or a single is as often a singer's)
@@ -153,7 +155,7 @@ for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, t
   team_after, list_heads, works, periodicals, band_roles, brand_nouns } do
   for w in pairs(list) do cue_words[w] = true end
 end
-cue_words.supporting, cue_words.supported = true, true
+cue_words.supporting, cue_words.supported, cue_words.other = true, true, true
 
 -- Words that say an article is a sports report: "the Bruins", "the Knicks"
 -- are teams there.
@@ -480,6 +482,27 @@ return {
           local q = nx.text == "," and k + 3 or k + 2
           if toks[q - 1].text == "such" then q = (toks[q] and toks[q].text == "as") and q + 1 or nil end
           if q then org_list(q, true) end
+        elseif w == "other" and (c.text == "and" or c.text == "," or (list_quantities[c.text] and toks[k - 2]
+            and (toks[k - 2].text == "and" or toks[k - 2].text == ","))) then
+          -- "X, Y, Z and several other bands", "Apple, Google and other companies"
+          local q = k + 1
+          while q < k + 3 and toks[q] and toks[q].lower and not list_heads[toks[q].text] do q = q + 1 end
+          if toks[q] and toks[q].lower and list_heads[toks[q].text] then
+            local p = list_quantities[c.text] and k - 3 or k - 2
+            while toks[p] and toks[p].text == "," do p = p - 1 end
+            while toks[p] and toks[p].word and toks[p].cap do
+              local s = back(p)
+              if toks[s - 1] and toks[s - 1].text == "The" and not toks[s].sent_start then s = s - 1 end
+              local b = toks[s - 1]
+              -- (not the end of "The Receiving End of Sirens")
+              if b and b.word and b.lower and b.text ~= "and" then break end
+              if org_item(s, true) ~= p then break end
+              p = s - 1
+              if not (toks[p] and (toks[p].text == "," or toks[p].text == "and")) then break end
+              p = p - 1
+              if toks[p] and toks[p].text == "," then p = p - 1 end
+            end
+          end
         elseif band_roles[w] and nx.lower and (nx.text == "of" or nx.text == "for" or nx.text == "with") then
           -- "the drummer of The Zutons"
           org_item(k + 2)
@@ -688,6 +711,22 @@ return {
             break
           end
         end
+      end
+    end
+    -- "the 1971 Pan American Games", "the Asian Games": an event, not a
+    -- company like "Epic Games" (a year before it, or a region or people
+    -- naming it)
+    for _, e in ipairs(ents) do
+      if e.type == "organization" and e.name:find(" Games$") and e.score < 1 then
+        local first = e.name:match("^(%S+)")
+        local _, _, kind = places:lookup(first)
+        local event = kind ~= nil
+        for _, m in ipairs(e.mentions) do
+          local k = W.token_at(toks, m.i)
+          local b = k and toks[k - 1]
+          if b and b.text:find("^1[89]%d%d$") or b and b.text:find("^20%d%d$") then event = true end
+        end
+        if event then a:drop_entity(e.name) end
       end
     end
     -- "CBS Cable" after the known "CBS", "BBC Radio 1": an arm of a known

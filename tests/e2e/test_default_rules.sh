@@ -180,6 +180,10 @@ org_want = {
     "org-music.md": ([("organization", "The Glasswings"), ("person", "Ziggy Marlowe"),
                       ("organization", "The Marrowby"), ("organization", "Grey Heron"),
                       ("organization", "Quillmark")], []),
+    # "the 1987 X Games" is an event, "X Games, the studio" a company;
+    # "X, Y and several other companies"
+    "org-events.md": ([("organization", "Wexcombe Games"), ("organization", "Quorvalis"),
+                       ("organization", "Tenbrook")], ["Tirrana Games", "Halvern Games"]),
 }
 for name, (pairs, bad) in org_want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
