@@ -401,13 +401,37 @@ return {
       if toks[e + 1] and toks[e + 1].text == "/" then return nil end -- "KaVo / Gendex"
       if o and (owner[s - 1] == o or owner[e + 1] == o) then return nil end
       local name = a.text:sub(toks[s].i, toks[e].j)
-      if W.function_words[low(toks[q])] or W.titles[low(toks[e])] or (given[toks[q].text] and q < e)
+      if (W.function_words[low(toks[q])] and not (W.name_starters[low(toks[q])] and q < e))
+          or W.titles[low(toks[e])] or (given[toks[q].text] and q < e)
           or places:lookup(name) then
         return e
       end
       a:tag_entity { name = name, type = "organization", i = toks[s].i, j = toks[e].j, score = 0.6 }
       for p = s, e do covered[p] = true end
       return e
+    end
+    -- The items of a list that ends at token p ("X, Y and Z"): their first
+    -- tokens, and whether one of them is a known organization
+    local function items_back(p)
+      local items, known = {}, false
+      while toks[p] and toks[p].word and toks[p].cap do
+        local s = back(p)
+        local b0 = toks[s - 1]
+        if b0 and b0.cap and b0.word and (b0.text == "The" or W.name_starters[low(b0)]) and not toks[s].sent_start then
+          s = s - 1 -- "The Cult", "First Great Western"
+        end
+        local b = toks[s - 1]
+        -- (not the end of "The Receiving End of Sirens")
+        if b and b.word and b.lower and (b.text == "of" or b.text == "for" or W.particles[b.text]) then break end
+        items[#items + 1] = s
+        local o = owner[p]
+        if o and o.type == "organization" and o.score >= 0.5 then known = true end
+        p = s - 1
+        if not (toks[p] and (toks[p].text == "," or toks[p].text == "and")) then break end
+        p = p - 1
+        if toks[p] and toks[p].text == "," then p = p - 1 end
+      end
+      return items, known
     end
     local function org_list(q, guess_ok)
       while true do
@@ -490,17 +514,21 @@ return {
           if toks[q] and toks[q].lower and list_heads[toks[q].text] then
             local p = list_quantities[c.text] and k - 3 or k - 2
             while toks[p] and toks[p].text == "," do p = p - 1 end
-            while toks[p] and toks[p].word and toks[p].cap do
-              local s = back(p)
-              if toks[s - 1] and toks[s - 1].text == "The" and not toks[s].sent_start then s = s - 1 end
-              local b = toks[s - 1]
-              -- (not the end of "The Receiving End of Sirens")
-              if b and b.word and b.lower and b.text ~= "and" then break end
-              if org_item(s, true) ~= p then break end
-              p = s - 1
-              if not (toks[p] and (toks[p].text == "," or toks[p].text == "and")) then break end
-              p = p - 1
-              if toks[p] and toks[p].text == "," then p = p - 1 end
+            for _, it in ipairs(items_back(p)) do org_item(it, true) end
+          end
+        elseif list_heads[w] and c.word and k > 2 and not W.function_words[c.text] then
+          -- "the ISAP, ILPAP and ETHEL companies", "the South West Trains, Southern,
+          -- and First Great Western train operating companies": a list with a
+          -- known organization in it, then the noun
+          local p = k - 1
+          if c.lower and toks[p - 1] and toks[p - 1].lower and not W.function_words[toks[p - 1].text] then
+            p = p - 1
+          end
+          if c.lower then p = p - 1 end
+          if toks[p] and toks[p].cap and toks[p].word then
+            local items, known = items_back(p)
+            if known and #items >= 2 then
+              for _, it in ipairs(items) do org_item(it, true) end
             end
           end
         elseif band_roles[w] and nx.lower and (nx.text == "of" or nx.text == "for" or nx.text == "with") then

@@ -164,7 +164,9 @@ org_want = {
     "org-lists.md": ([("organization", "Quillatex"), ("organization", "Selmic"), ("organization", "Tarnival"),
                       ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
                       ("organization", "Dusk Parade"), ("organization", "Glimmerhook"),
-                      ("person", "Otto Brankel")], []),
+                      ("person", "Otto Brankel"),
+                      # "<list with a known company> train operating companies"; not without one
+                      ("organization", "Northway"), ("organization", "First Coastal")], ["Asian"]),
     # a surname that is also the company: two company cues ("X was founded",
     # "X currently manufactures") make the lone name the company, the founders
     # stay people; "the journal X"; "X Institution"; "X State" of "X State University"
