@@ -671,6 +671,16 @@ return {
     end
     for k = 2, n - 1 do
       local t, nx = toks[k], toks[k + 1]
+      if t.text == "&" and nx.text == "the" and toks[k - 1].cap and toks[k - 1].word and toks[k + 2]
+          and toks[k + 2].cap and toks[k + 2].word and not toks[k + 2].sent_start then
+        -- a band: "Hootie & the Blowfish", "Echo & the Bunnymen" (the singer's name inside it)
+        local s, e = back(k - 1), fwd(k + 2)
+        local o = owner[s]
+        if not (o and o.type ~= "person" and owner[e] == o) then
+          a:tag_entity { name = a.text:sub(toks[s].i, toks[e].j), type = "organization", i = toks[s].i,
+                         j = toks[e].j, score = 0.7 }
+        end
+      end
       if t.text == "No." and nx.digit and not nx.text:find("%D") and toks[k + 2] and toks[k + 2].lower
           and (unit_verbs[toks[k + 2].text] or toks[k + 2].text:find("ed$")) and not covered[k + 1]
           and military() then

@@ -181,7 +181,10 @@ org_want = {
     # "the drummer of X", "magazines, including X", "the X brand"
     "org-music.md": ([("organization", "The Glasswings"), ("person", "Ziggy Marlowe"),
                       ("organization", "The Marrowby"), ("organization", "Grey Heron"),
-                      ("organization", "Quillmark")], []),
+                      ("organization", "Quillmark"),
+                      # "X & the Y" is a band, the singer's name and all
+                      ("organization", "Dolly Varga & the Hollowmen"), ("organization", "Finch & the Lanterns")],
+                     ["Dolly Varga"]),
     # "the 1987 X Games" is an event, "X Games, the studio" a company;
     # "X, Y and several other companies"
     "org-events.md": ([("organization", "Wexcombe Games"), ("organization", "Quorvalis"),
