@@ -14,6 +14,7 @@ local unit_heads = W.set {
 -- Lower-case words that make an article a military history
 local military_words = W.set { "regiment", "regiments", "brigade", "brigades", "battalion", "battalions",
   "infantry", "cavalry", "squadron", "squadrons", "corps", "division", "divisions", "artillery" }
+local unit_names = { "Squadron", "Regiment", "Brigade", "Battalion", "Infantry", "Cavalry", "Artillery" }
 -- and words after "the 139th" that make it the unit: "The 139th was formed"
 local unit_verbs = W.set { "was", "were", "is", "had", "has", "along", "also", "then", "later" }
 
@@ -442,7 +443,8 @@ return {
         if sep.text == "," and toks[q] and (toks[q].text == "and" or toks[q].text == "or") then q = q + 1 end
       end
     end
-    -- A military history: numbers name units there ("the 139th fought")
+    -- A military history: numbers name units there ("the 139th fought").
+    -- It writes unit words in lower case or names a unit ("No. 18 Squadron").
     local mil
     local function military()
       if mil == nil then
@@ -452,6 +454,10 @@ return {
             mil = true
             break
           end
+        end
+        for _, w in ipairs(unit_names) do
+          if mil then break end
+          mil = a.text:find(w, 1, true) ~= nil
         end
       end
       return mil
@@ -608,8 +614,10 @@ return {
           end
           local nx = toks[k + 1]
           if unit_heads[low(toks[e])] and not covered[e] then
-            local name = a.text:sub(t.i, toks[e].j)
-            a:tag_entity { name = name, type = "organization", i = t.i, j = toks[e].j, score = 0.6 }
+            local s = k
+            if toks[k - 1] and toks[k - 1].text == "No." then s = k - 1 end -- "No. 31 Squadron"
+            local name = a.text:sub(toks[s].i, toks[e].j)
+            a:tag_entity { name = name, type = "organization", i = toks[s].i, j = toks[e].j, score = 0.6 }
             units[#units + 1] = name
           elseif nx.upper and #nx.text <= 4 and not nx.text:find("[^%u]") and not t.text:find("^%d+$")
               and military() then
@@ -683,9 +691,18 @@ return {
       end
       if t.text == "No." and nx.digit and not nx.text:find("%D") and toks[k + 2] and toks[k + 2].lower
           and (unit_verbs[toks[k + 2].text] or toks[k + 2].text:find("ed$")) and not covered[k + 1]
-          and military() then
-        -- "No. 18 later moved north", "No. 120 formed at Canberra": a squadron by its number
-        a:tag_entity { name = "No. " .. nx.text, type = "organization", i = t.i, j = nx.j, score = 0.5 }
+          and not (toks[k - 1].cap and toks[k - 1].word) and military() then
+        -- "No. 18 later moved north", "No. 120 formed at Canberra": a squadron by its
+        -- number (the one named in full: "No. 18 Squadron"; not "Room No. 12")
+        local name = "No. " .. nx.text
+        for _, e in ipairs(a:entities()) do
+          if e.type == "organization" and (e.name:find(name .. " ", 1, true) == 1
+              or e.name:find(nx.text .. " %u") == 1) then
+            name = e.name
+            break
+          end
+        end
+        a:tag_entity { name = name, type = "organization", i = t.i, j = nx.j, score = 0.5 }
       end
       if t.cap and extra_heads[t.text] and not covered[k] and k > 1 and toks[k - 1].cap and not t.sent_start then
         -- "the Carnegie Institution"

@@ -177,6 +177,8 @@ org_want = {
     "org-units.md": ([("organization", "211th"), ("organization", "41st OH"), ("organization", "57th KVI"),
                       ("organization", "63d KVI"), ("organization", "No. 41"), ("organization", "No. 77")],
                      ["3rd", "KVI"]),
+    # "No. 31 later moved" where a Squadron is named: the unit of that number; not "Room No. 12"
+    "org-squadron.md": ([("organization", "No. 44")], ["No. 12", "No. 31"]),
     # "supporting The X" on tour (not a name-shaped guess: a singer may be one),
     # "the drummer of X", "magazines, including X", "the X brand"
     "org-music.md": ([("organization", "The Glasswings"), ("person", "Ziggy Marlowe"),
@@ -194,6 +196,11 @@ for name, (pairs, bad) in org_want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
     problems += [f"{name}: missing {p[0]} {p[1]}" for p in pairs if p not in got]
     problems += [f"{name}: unexpected entity {n}" for n in bad if n in {e["name"] for e in recs[name]["entities"]}]
+org_counts = {"org-squadron.md": {"No. 31 Squadron": 2}}
+for name, want_counts in org_counts.items():
+    got = {e["name"]: e["count"] for e in recs[name]["entities"]}
+    problems += [f"{name}: {ent} counted {got.get(ent)} times, expected {c}"
+                 for ent, c in want_counts.items() if got.get(ent) != c]
 # --- end org ---
 if problems:
     print("\n".join(problems))
