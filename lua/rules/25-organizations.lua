@@ -122,6 +122,18 @@ local extra_heads = W.set { "Institution", "Affiliation", "Fellowship", "Brother
 -- Nouns of periodicals right before the name: "the scientific journal X"
 local periodicals = W.set { "journal", "periodical", "quarterly", "tabloid", "broadsheet", "weekly" }
 
+-- Definitions whose subject the names rule cannot read as one name, with
+-- digits and small words in it ("30 Seconds to Mars (or Thirty Seconds to
+-- Mars) is an alternative rock band"), or a long description before the noun
+-- ("Crazyhead are an English punk rock / garage rock band")
+local def_kinds = W.set { "band", "group", "company", "firm", "label", "club", "team", "party", "newspaper",
+  "magazine", "airline", "retailer", "chain", "manufacturer", "maker", "publisher", "broadcaster",
+  "charity", "orchestra", "duo", "trio", "quartet", "ensemble", "choir", "organisation", "organization",
+  "corporation", "conglomerate", "startup", "insurer", "supergroup" }
+local def_inner = W.set { "to", "of", "the", "and", "for", "&", "on", "in", "a", "at" }
+local def_verbs = W.set { "is", "are", "was", "were" }
+local def_alts = W.set { "or", "also", "formerly", "aka" }
+
 -- A party named by its adjective before one of these: "a Liberal MP",
 -- "the Labor government", "sat with the Liberal caucus" (not "Labor
 -- Secretary", "Justice Minister": offices, not members).
@@ -654,6 +666,64 @@ return {
         elseif nx and nx.lower and (unit_verbs[nx.text] or nx.text:find("ed$")) and military() then
           -- "The 139th was formed", "the 139th fought": a unit named by its number alone
           a:tag_entity { name = t.text, type = "organization", at = t, score = 0.5 }
+        end
+      end
+    end
+    -- a definition at a sentence's start (see def_kinds): the subject from
+    -- k, or nil
+    local function definition(k)
+      local e, last = k, nil
+      while e < k + 8 and toks[e] do
+        local t = toks[e]
+        if t.word and (t.cap or t.digit) then
+          last = e
+        elseif not (e > k and t.word and t.lower and def_inner[t.text]) then
+          break
+        end
+        e = e + 1
+      end
+      if not (last and toks[last].cap) then return nil end
+      local p, alt_s, alt_e = last + 1, nil, nil
+      if toks[p] and toks[p].text == "(" then
+        -- "X ( or Y )"
+        local q = p + 1
+        if toks[q] and def_alts[toks[q].text] then q = q + 1 end
+        local r = q
+        while toks[r] and r < q + 8 and toks[r].text ~= ")" do r = r + 1 end
+        if not (toks[r] and toks[r].text == ")") then return nil end
+        if r > q and toks[q].word and (toks[q].cap or toks[q].digit) and toks[r - 1].cap then
+          alt_s, alt_e = q, r - 1
+        end
+        p = r + 1
+      end
+      local v, art = toks[p], toks[p + 1]
+      if not (v and def_verbs[v.text] and art and (art.text == "a" or art.text == "an")) then return nil end
+      for q = p + 2, math.min(p + 10, n) do
+        local t = toks[q]
+        -- (a phrase of its own ends the noun's: "a compilation album by the band")
+        if not (t.word or t.text == "/" or t.text == "-") or W.function_words[t.text] then return nil end
+        if t.lower and def_kinds[t.text] then
+          local nx = toks[q + 1]
+          if t.text == "group" and nx and nx.text == "of" then return nil end -- "a group of islands"
+          return last, alt_s, alt_e
+        end
+      end
+      return nil
+    end
+    for k = 1, n do
+      local t = toks[k]
+      if (t.sent_start or k == 1) and t.word and (t.cap or t.digit) then
+        local e, alt_s, alt_e = definition(k)
+        local o = e and owner[k]
+        if e and not (o and o.type ~= "person" and owner[e] == o and o.score >= 0.5) then
+          local s = k
+          if toks[s].text == "The" and s < e and not toks[s + 1].digit then s = s + 1 end
+          local name = a.text:sub(toks[s].i, toks[e].j)
+          a:tag_entity { name = name, type = "organization", i = toks[s].i, j = toks[e].j, score = 0.7 }
+          if alt_s then
+            a:tag_entity { name = name, type = "organization", i = toks[alt_s].i, j = toks[alt_e].j,
+                           score = 0.7, alias = a.text:sub(toks[alt_s].i, toks[alt_e].j) }
+          end
         end
       end
     end

@@ -179,6 +179,10 @@ org_want = {
                      ["3rd", "KVI"]),
     # "No. 31 later moved" where a Squadron is named: the unit of that number; not "Room No. 12"
     "org-squadron.md": ([("organization", "No. 44")], ["No. 12", "No. 31"]),
+    # a definition whose subject holds digits and small words, with its other name in
+    # parentheses; a long description before the noun; not "a compilation album by the band"
+    "org-definitions.md": ([("organization", "12 Stones to Ember"), ("organization", "Grellwick")],
+                           ["Twelve Stones", "Songs From A Quiet Room"]),
     # "supporting The X" on tour (not a name-shaped guess: a singer may be one),
     # "the drummer of X", "magazines, including X", "the X brand"
     "org-music.md": ([("organization", "The Glasswings"), ("person", "Ziggy Marlowe"),
@@ -196,7 +200,7 @@ for name, (pairs, bad) in org_want.items():
     got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
     problems += [f"{name}: missing {p[0]} {p[1]}" for p in pairs if p not in got]
     problems += [f"{name}: unexpected entity {n}" for n in bad if n in {e["name"] for e in recs[name]["entities"]}]
-org_counts = {"org-squadron.md": {"No. 31 Squadron": 2}}
+org_counts = {"org-squadron.md": {"No. 31 Squadron": 2}, "org-definitions.md": {"12 Stones to Ember": 3}}
 for name, want_counts in org_counts.items():
     got = {e["name"]: e["count"] for e in recs[name]["entities"]}
     problems += [f"{name}: {ent} counted {got.get(ent)} times, expected {c}"
