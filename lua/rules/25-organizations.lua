@@ -144,6 +144,9 @@ local party_members = W.set { "caucus", "mp", "mps", "mpp", "mpps", "mla", "mlas
   "councillors", "councilor", "voters", "supporters", "activists", "stronghold", "seat", "seats",
   "majority", "primary", "nomination", "nominee", "whip", "donors", "parties" }
 
+-- (and the members' titles written in capitals)
+local party_titles = W.set { "MP", "MPs", "MPP", "MPPs", "MLA", "MLAs", "MEP", "MEPs", "MSP", "MSPs", "TD", "TDs" }
+
 -- A list after one of these names organizations: "bands like X, Y and Z",
 -- "companies such as X and Y", "major clients include X, Y".
 local list_heads = W.set { "bands", "groups", "companies", "firms", "clients", "customers", "labels",
@@ -163,9 +166,9 @@ local band_roles = W.set { "drummer", "guitarist", "bassist", "frontman", "front
 local brand_nouns = W.set { "brand", "brands" }
 
 -- every lower-case word that starts one of the cues above, for a quick test
-local cue_words = { said = true }
+local cue_words = { said = true, is = true, are = true, was = true, were = true }
 for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs, record_nouns,
-  team_after, list_heads, works, periodicals, band_roles, brand_nouns } do
+  team_after, list_heads, works, periodicals, band_roles, brand_nouns, party_members } do
   for w in pairs(list) do cue_words[w] = true end
 end
 cue_words.supporting, cue_words.supported, cue_words.other = true, true, true
@@ -475,12 +478,13 @@ return {
       return mil
     end
     local bare_numbers = {} -- "the 82nd", read after the pass
+    local defs, late = {}, {} -- definitions; "&", "No.", "X Institution", "Liberal MP": read after
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
     for k = 1, n do
       local t = toks[k]
       if not t.word then
-        local _ = 0
+        if t.text == "&" and k > 1 and k < n - 1 then late[#late + 1] = k end -- "Hootie & the Blowfish"
       elseif t.lower or (t.sent_start and t.cap and before_pairs[low(t)]) then
         -- (a sentence may open with the cue: "Analysts at Bernstein said")
         local w, c, nx = t.lower and t.text or low(t), toks[k - 1], toks[k + 1]
@@ -564,6 +568,10 @@ return {
         elseif works[w] and nx.text == "by" then
           -- "the sixth album by X"
           org_item(k + 2)
+        elseif party_members[w] and c.cap and k > 2 then
+          late[#late + 1] = k - 1 -- "the Liberal caucus"
+        elseif def_verbs[w] and (nx.text == "a" or nx.text == "an") then
+          defs[#defs + 1] = k -- "X is a band", read below
         elseif periodicals[w] and nx.cap then
           -- "the scientific journal X"
           org_item(k + 1)
@@ -606,6 +614,14 @@ return {
           -- legislature, by the name it gives it
           a:tag_entity { name = head_of[t.text] or t.text, type = "organization", at = t, score = 0.5 }
           covered[k] = true
+        end
+      end
+      if t.cap and k > 2 and k < n then
+        local tx = t.text
+        if tx == "No." or extra_heads[tx] then
+          late[#late + 1] = k
+        elseif party_titles[tx] then
+          late[#late + 1] = k - 1 -- "a Liberal MP"
         end
       end
       if t.word and not covered[k] and (t.digit or t.upper or t.cap) then
@@ -710,7 +726,10 @@ return {
       end
       return nil
     end
-    for k = 1, n do
+    -- ("is a", "are an" at v, found by the pass: the sentence's start is at most 16 tokens back)
+    for _, v in ipairs(defs) do
+      local k = v - 1
+      while k > 1 and k > v - 16 and not toks[k].sent_start do k = k - 1 end
       local t = toks[k]
       if (t.sent_start or k == 1) and t.word and (t.cap or t.digit) then
         local e, alt_s, alt_e = definition(k)
@@ -747,7 +766,7 @@ return {
       covered[k] = true
       return true
     end
-    for k = 2, n - 1 do
+    for _, k in ipairs(late) do
       local t, nx = toks[k], toks[k + 1]
       if t.text == "&" and nx.text == "the" and toks[k - 1].cap and toks[k - 1].word and toks[k + 2]
           and toks[k + 2].cap and toks[k + 2].word and not toks[k + 2].sent_start then
@@ -787,7 +806,8 @@ return {
           for p = s, k do covered[p] = true end
         end
       end
-      if t.cap and not owner[k] and nx.word and not nx.sent_start and party_members[low(nx)] and party(k)
+      if t.cap and not owner[k] and nx.word and not nx.sent_start and not t.upper
+          and ((nx.lower and party_members[nx.text]) or (nx.upper and party_members[nx.text:lower()])) and party(k)
           and nx.text == "parties" then
         -- "the Labor and Liberal parties"
         local q = k - 1
@@ -798,58 +818,60 @@ return {
         end
       end
     end
-    -- A one-word name taken for a person (the founders' surname) that does
-    -- what companies do, twice: "Caloi was founded in 1898 ... Caloi
-    -- currently manufactures bicycles"
-    for _, e in ipairs(ents) do
-      if e.type == "person" and #e.mentions >= 2 and not e.name:find(" ", 1, true) then
-        local cues = 0
-        for _, m in ipairs(e.mentions) do
-          local q = (W.token_at(toks, m.i) or n) + 1
-          if toks[q] and toks[q].lower and toks[q].text:find("ly$") then q = q + 1 end -- "currently"
-          local v, v2 = toks[q], toks[q + 1]
-          if v and v.lower and v2 and ((company_after[v.text] and (v.text ~= "went" or v2.text == "public"))
-              or ((v.text == "was" or v.text == "is") and company_passive[v2.text])) then
-            cues = cues + 1
-          end
-        end
-        if cues >= 2 then a:set_entity(e.name, { type = "organization" }) end
-      end
-    end
-    -- "Fairmont State" after "Fairmont State University": the start of a
-    -- longer organization's name, typed a place by its last word "State",
-    -- is the university (but "Caldwell Falls" in "Caldwell Falls Borough
-    -- Council" is the town, "New York" in "New York Times" the city)
+    -- Names retyped by what the article says of them (one pass over the
+    -- entities; each test only where its words are in the article):
+    -- * a one-word name taken for a person (the founders' surname) that does
+    --   what companies do, twice: "Caloi was founded in 1898 ... Caloi
+    --   currently manufactures bicycles";
+    -- * "Fairmont State" after "Fairmont State University": the start of a
+    --   longer organization's name, typed a place by its last word "State",
+    --   is the university (but "Caldwell Falls" in "Caldwell Falls Borough
+    --   Council" is the town, "New York" in "New York Times" the city);
+    -- * "the 1971 Pan American Games": an event, not a company like "Epic
+    --   Games" (a year before it, or a place or people naming it).
+    local company_cues = false
+    for w in pairs(company_after) do company_cues = company_cues or common[w] or false end
+    for w in pairs(company_passive) do company_cues = company_cues or common[w] or false end
     local long_orgs
     for _, e in ipairs(ents) do
-      if e.type == "place" and e.name:find(" State$") and not places:lookup(e.name) then
-        if not long_orgs then
-          long_orgs = {}
-          for _, o in ipairs(ents) do
-            if o.type == "organization" and o.name:find("%S+ %S+ %S") then long_orgs[#long_orgs + 1] = o.name end
+      local ty = e.type
+      if ty == "person" then
+        if company_cues and #e.mentions >= 2 and not e.name:find(" ", 1, true) then
+          local cues = 0
+          for _, m in ipairs(e.mentions) do
+            local q = (W.token_at(toks, m.i) or n) + 1
+            if toks[q] and toks[q].lower and toks[q].text:find("ly$") then q = q + 1 end -- "currently"
+            local v, v2 = toks[q], toks[q + 1]
+            if v and v.lower and v2 and ((company_after[v.text] and (v.text ~= "went" or v2.text == "public"))
+                or ((v.text == "was" or v.text == "is") and company_passive[v2.text])) then
+              cues = cues + 1
+            end
+          end
+          if cues >= 2 then a:set_entity(e.name, { type = "organization" }) end
+        end
+      elseif ty == "place" then
+        if e.name:find(" State$") and not places:lookup(e.name) then
+          if not long_orgs then
+            long_orgs = {}
+            for _, o in ipairs(ents) do
+              if o.type == "organization" and o.name:find("%S+ %S+ %S") then long_orgs[#long_orgs + 1] = o.name end
+            end
+          end
+          local prefix = e.name .. " "
+          for _, o in ipairs(long_orgs) do
+            if o:sub(1, #prefix) == prefix then
+              a:set_entity(e.name, { type = "organization" })
+              break
+            end
           end
         end
-        local prefix = e.name .. " "
-        for _, o in ipairs(long_orgs) do
-          if o:sub(1, #prefix) == prefix then
-            a:set_entity(e.name, { type = "organization" })
-            break
-          end
-        end
-      end
-    end
-    -- "the 1971 Pan American Games", "the Asian Games": an event, not a
-    -- company like "Epic Games" (a year before it, or a region or people
-    -- naming it)
-    for _, e in ipairs(ents) do
-      if e.type == "organization" and e.name:find(" Games$") and e.score < 1 then
-        local first = e.name:match("^(%S+)")
-        local _, _, kind = places:lookup(first)
+      elseif ty == "organization" and e.name:find(" Games$") and e.score < 1 then
+        local _, _, kind = places:lookup(e.name:match("^(%S+)"))
         local event = kind ~= nil
         for _, m in ipairs(e.mentions) do
           local k = W.token_at(toks, m.i)
           local b = k and toks[k - 1]
-          if b and b.text:find("^1[89]%d%d$") or b and b.text:find("^20%d%d$") then event = true end
+          if b and (b.text:find("^1[89]%d%d$") or b.text:find("^20%d%d$")) then event = true end
         end
         if event then a:drop_entity(e.name) end
       end
