@@ -119,6 +119,13 @@ local company_passive = W.set { "founded", "acquired", "incorporated", "listed",
 -- Heads of institutions' names the names rule does not know:
 -- "Carnegie Institution", "American Scientific Affiliation"
 local extra_heads = W.set { "Institution", "Affiliation", "Fellowship", "Brotherhood" }
+-- Newspapers named by a pair of mastheads: "Austin American-Statesman",
+-- "Fort Worth Star-Telegram", "St. Louis Post-Dispatch"
+local mastheads = W.set { "Star", "Telegram", "Post", "Dispatch", "Journal", "Constitution", "Times",
+  "Tribune", "Herald", "Gazette", "Statesman", "Picayune", "Courier", "Sentinel", "Register", "Enterprise",
+  "Chronicle", "Observer", "News", "Press", "Democrat", "Republican", "Record", "Bulletin", "Leader",
+  "Ledger", "Mail", "Examiner", "Standard", "Argus", "Citizen", "Eagle", "Beacon", "Inquirer", "Union" }
+
 -- Nouns of periodicals right before the name: "the scientific journal X"
 local periodicals = W.set { "journal", "periodical", "quarterly", "tabloid", "broadsheet", "weekly" }
 
@@ -618,7 +625,7 @@ return {
       end
       if t.cap and k > 2 and k < n then
         local tx = t.text
-        if tx == "No." or extra_heads[tx] then
+        if tx == "No." or extra_heads[tx] or tx:find("%l%-%u") then
           late[#late + 1] = k
         elseif party_titles[tx] then
           late[#late + 1] = k - 1 -- "a Liberal MP"
@@ -793,6 +800,22 @@ return {
         end
         a:tag_entity { name = name, type = "organization", i = t.i, j = nx.j, score = 0.5 }
       end
+      local m1, m2 = t.text:match("^(%u%l+)%-(%u%l+)$")
+      if m1 and mastheads[m2] and (mastheads[m1] or toks[k - 1].cap) and not t.sent_start
+          and not (owner[k] and owner[k].type ~= "person") then
+        -- "the Austin American-Statesman", "the Fort Worth Star-Telegram"
+        local s = toks[k - 1].cap and toks[k - 1].word and not toks[k].sent_start and back(k - 1) or k
+        if toks[s].sent_start and W.function_words[low(toks[s])] then s = s + 1 end
+        local name = a.text:sub(toks[s].i, t.j)
+        local o = owner[k]
+        if o and o.name ~= name then o = nil end
+        if o then
+          a:set_entity(name, { type = "organization" }) -- (taken for a person: "Austin ...")
+        else
+          a:tag_entity { name = name, type = "organization", i = toks[s].i, j = t.j, score = 0.7 }
+        end
+        for p = s, k do covered[p] = true end
+      end
       if t.cap and extra_heads[t.text] and not covered[k] and k > 1 and toks[k - 1].cap and not t.sent_start then
         -- "the Carnegie Institution"
         local s = back(k - 1)
@@ -848,6 +871,20 @@ return {
             end
           end
           if cues >= 2 then a:set_entity(e.name, { type = "organization" }) end
+        end
+        if e.name:find(" %u%l+s$") and sport_report() then
+          -- "the National Champion Texas Longhorns ... The Longhorns also won": a
+          -- team, named like a person after a title ("the Williams sisters" stay)
+          for _, m in ipairs(e.mentions) do
+            local q = W.token_at(toks, m.i)
+            local b, nx = q and toks[q - 1], q and toks[q + 1]
+            if b and (b.text == "the" or (b.text == "The" and b.sent_start)) and toks[q].j == m.j
+                and nx and (not nx.word or (nx.lower and (team_after[nx.text] or unit_verbs[nx.text]
+                  or nx.text:find("ing$")))) then
+              a:set_entity(e.name, { type = "organization" })
+              break
+            end
+          end
         end
       elseif ty == "place" then
         if e.name:find(" State$") and not places:lookup(e.name) then

@@ -183,6 +183,10 @@ org_want = {
     # parentheses; a long description before the noun; not "a compilation album by the band"
     "org-definitions.md": ([("organization", "12 Stones to Ember"), ("organization", "Grellwick")],
                            ["Twelve Stones", "Songs From A Quiet Room"]),
+    # a team taken for a person after a title, "The X also won" in a sports report;
+    # newspapers named by two mastheads ("American-Statesman", "Star-Telegram")
+    "org-press.md": ([("organization", "Arlen Longhorns"), ("organization", "Austin American-Statesman"),
+                      ("organization", "Carver City Star-Telegram"), ("person", "Dale Brunner")], []),
     # "supporting The X" on tour (not a name-shaped guess: a singer may be one),
     # "the drummer of X", "magazines, including X", "the X brand"
     "org-music.md": ([("organization", "The Glasswings"), ("person", "Ziggy Marlowe"),
