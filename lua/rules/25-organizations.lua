@@ -136,7 +136,8 @@ local periodicals = W.set { "journal", "periodical", "quarterly", "tabloid", "br
 local def_kinds = W.set { "band", "group", "company", "firm", "label", "club", "team", "party", "newspaper",
   "magazine", "airline", "retailer", "chain", "manufacturer", "maker", "publisher", "broadcaster",
   "charity", "orchestra", "duo", "trio", "quartet", "ensemble", "choir", "organisation", "organization",
-  "corporation", "conglomerate", "startup", "insurer", "supergroup" }
+  "corporation", "conglomerate", "startup", "insurer", "supergroup", "service", "operator", "provider",
+  "agency", "association", "society", "nonprofit", "cooperative" }
 local def_inner = W.set { "to", "of", "the", "and", "for", "&", "on", "in", "a", "at" }
 local def_verbs = W.set { "is", "are", "was", "were" }
 local def_alts = W.set { "or", "also", "formerly", "aka" }
@@ -198,6 +199,7 @@ local not_teams = W.set {
   "himalayas", "balkans", "midlands", "highlands", "isles", "netherlands", "philippines",
   "bahamas", "maldives", "seychelles", "comoros", "emirates", "commons", "lords", "times",
   "news", "gospels", "beatles", "jews", "muslims", "christians", "catholics", "hindus",
+  "coaches", "players", "fans", "owners", "umpires", "referees",
 }
 
 -- "65", "139th", "2d", "IV", "Fourth": a unit's number.
@@ -706,6 +708,8 @@ return {
         e = e + 1
       end
       if not (last and toks[last].cap) then return nil end
+      -- ("It is a company", "This is a band": no name; "The Fairfax Connector" is one)
+      if W.function_words[low(toks[k])] and not (toks[k].text == "The" and last > k) then return nil end
       local p, alt_s, alt_e = last + 1, nil, nil
       if toks[p] and toks[p].text == "(" then
         -- "X ( or Y )"

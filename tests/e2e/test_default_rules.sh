@@ -181,8 +181,10 @@ org_want = {
     "org-squadron.md": ([("organization", "No. 44")], ["No. 12", "No. 31"]),
     # a definition whose subject holds digits and small words, with its other name in
     # parentheses; a long description before the noun; not "a compilation album by the band"
-    "org-definitions.md": ([("organization", "12 Stones to Ember"), ("organization", "Grellwick")],
-                           ["Twelve Stones", "Songs From A Quiet Room"]),
+    # ("The X is a public bus service"; "It is a small operator" names nothing)
+    "org-definitions.md": ([("organization", "12 Stones to Ember"), ("organization", "Grellwick"),
+                            ("organization", "Brenmoor Shuttle")],
+                           ["Twelve Stones", "Songs From A Quiet Room", "It", "The Brenmoor Shuttle"]),
     # a team taken for a person after a title, "The X also won" in a sports report;
     # newspapers named by two mastheads ("American-Statesman", "Star-Telegram")
     "org-press.md": ([("organization", "Arlen Longhorns"), ("organization", "Austin American-Statesman"),
