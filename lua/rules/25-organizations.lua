@@ -68,6 +68,7 @@ local before_pairs = {
   spokesperson = W.set { "for" }, spokesman = W.set { "for" }, spokeswoman = W.set { "for" },
   ceo = W.set { "of" }, founder = W.set { "of" }, ["co-founder"] = W.set { "of" },
   shareholders = W.set { "of", "in" }, owner = W.set { "of" }, maker = W.set { "of" },
+  job = W.set { "at" }, internship = W.set { "at" },
 }
 -- "X is headquartered in Austin", "X was incorporated in Delaware"
 local company_verbs = W.set { "headquartered", "incorporated" }
@@ -138,6 +139,11 @@ local def_kinds = W.set { "band", "group", "company", "firm", "label", "club", "
   "charity", "orchestra", "duo", "trio", "quartet", "ensemble", "choir", "organisation", "organization",
   "corporation", "conglomerate", "startup", "insurer", "supergroup", "service", "operator", "provider",
   "agency", "association", "society", "nonprofit", "cooperative" }
+-- and nouns beside a name between commas: "by American rock band, Eels.",
+-- "Budjana started Squirrel, his first jazz band"
+local appos_kinds = W.set { "band", "label", "company", "firm", "club", "team", "newspaper", "magazine", "duo",
+  "trio", "quartet", "orchestra" }
+local owner_pronouns = W.set { "his", "her", "their" }
 local def_inner = W.set { "to", "of", "the", "and", "for", "&", "on", "in", "a", "at" }
 local def_verbs = W.set { "is", "are", "was", "were" }
 local def_alts = W.set { "or", "also", "formerly", "aka" }
@@ -176,7 +182,7 @@ local brand_nouns = W.set { "brand", "brands" }
 -- every lower-case word that starts one of the cues above, for a quick test
 local cue_words = { said = true, is = true, are = true, was = true, were = true }
 for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs, record_nouns,
-  team_after, list_heads, works, periodicals, band_roles, brand_nouns, party_members } do
+  team_after, list_heads, works, periodicals, band_roles, brand_nouns, party_members, appos_kinds } do
   for w in pairs(list) do cue_words[w] = true end
 end
 cue_words.supporting, cue_words.supported, cue_words.other = true, true, true
@@ -581,9 +587,26 @@ return {
           late[#late + 1] = k - 1 -- "the Liberal caucus"
         elseif def_verbs[w] and (nx.text == "a" or nx.text == "an") then
           defs[#defs + 1] = k -- "X is a band", read below
-        elseif periodicals[w] and nx.cap then
-          -- "the scientific journal X"
-          org_item(k + 1)
+        elseif periodicals[w] and (nx.cap or (nx.text == "," and toks[k + 2] and toks[k + 2].cap)) then
+          -- "the scientific journal X", "the literary quarterly, X"
+          org_item(nx.cap and k + 1 or k + 2)
+        end
+        if appos_kinds[w] then
+          if nx.text == "," and toks[k + 2] and toks[k + 2].cap and not toks[k + 2].sent_start then
+            -- "a single by American rock band, Eels."
+            local after = toks[fwd(k + 2) + 1]
+            if after and (after.text == "." or after.text == ",") then org_item(k + 2) end
+          else
+            -- "Squirrel, his first jazz band": back over the noun's words to the pronoun
+            local q = k - 1
+            while q > k - 4 and toks[q] and toks[q].lower and not owner_pronouns[toks[q].text] do q = q - 1 end
+            local pr, cm = toks[q], toks[q - 1]
+            if pr and owner_pronouns[pr.text] and cm and cm.text == ","
+                and toks[q - 2] and toks[q - 2].cap and toks[q - 2].word then
+              local s = back(q - 2)
+              if not toks[s].sent_start or s < q - 2 then org_item(s) end
+            end
+          end
         end
       elseif k > 1 and toks[k - 1].cap and toks[k - 1].word and not toks[k - 1].possessive
           and (officer_words[t.text] or (t.text == "Chief" and toks[k + 1] and chief_next[low(toks[k + 1])])) then

@@ -195,7 +195,10 @@ org_want = {
                       ("organization", "The Marrowby"), ("organization", "Grey Heron"),
                       ("organization", "Quillmark"),
                       # "X & the Y" is a band, the singer's name and all
-                      ("organization", "Dolly Varga & the Hollowmen"), ("organization", "Finch & the Lanterns")],
+                      ("organization", "Dolly Varga & the Hollowmen"), ("organization", "Finch & the Lanterns"),
+                      # "folk band, X.", "X, her first folk band", "a job at X", "the literary quarterly, X"
+                      ("organization", "Vellums"), ("organization", "Thistledown"), ("organization", "Brellisk"),
+                      ("organization", "Saltmarsh")],
                      ["Dolly Varga"]),
     # "the 1987 X Games" is an event, "X Games, the studio" a company;
     # "X, Y and several other companies"
