@@ -82,7 +82,10 @@ local function org_tail(toks, e)
     if not joins(j, toks[e]) then return e end
     local q = e + 2
     if toks[q] and low(toks[q]) == "the" then q = q + 1 end
-    if not is_name_word(toks[q]) or toks[q].sent_start or W.function_words[low(toks[q])] then return e end
+    local our_lady = toks[q] and toks[q].text == "Our" and toks[q + 1] and toks[q + 1].text == "Lady"
+    if not is_name_word(toks[q]) or toks[q].sent_start or (W.function_words[low(toks[q])] and not our_lady) then
+      return e -- (but "Church of Our Lady of Compassion" is one name)
+    end
     local qe = run_end(toks, q)
     if low(j) == "of" and places:lookup(span_text_of(toks, q, qe)) and not W.of_heads[low(toks[e])] then
       -- "CrossPoint Cold Storage of Atlanta": the company, then its city

@@ -172,7 +172,9 @@ org_want = {
     # stay people; "the journal X"; "X Institution"; "X State" of "X State University"
     "org-cues.md": ([("organization", "Brasca"), ("person", "Marco Brasca"), ("person", "Dario Brasca"),
                      ("organization", "Spokewise"), ("organization", "Halbrook Institution"),
-                     ("organization", "Dunmore State")], []),
+                     ("organization", "Dunmore State"),
+                     # "X of Our Lady of Y" is one name
+                     ("organization", "Church of Our Lady of Mercy")], []),
     # in a military history: "The 211th was formed", "the 57th KVI"; not "the 3rd of May"
     "org-units.md": ([("organization", "211th"), ("organization", "41st OH"), ("organization", "57th KVI"),
                       ("organization", "63d KVI"), ("organization", "No. 41"), ("organization", "No. 77")],
