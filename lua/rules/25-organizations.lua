@@ -127,6 +127,9 @@ local mastheads = W.set { "Star", "Telegram", "Post", "Dispatch", "Journal", "Co
   "Chronicle", "Observer", "News", "Press", "Democrat", "Republican", "Record", "Bulletin", "Leader",
   "Ledger", "Mail", "Examiner", "Standard", "Argus", "Citizen", "Eagle", "Beacon", "Inquirer", "Union" }
 
+-- A minor-league level before a club: "AAA Syracuse", "Triple-A Durham", "AA Orlando Rays"
+local minor_levels = W.set { "AAA", "AA", "Triple-A", "Double-A", "Single-A", "High-A", "Low-A" }
+
 -- Nouns of periodicals right before the name: "the scientific journal X"
 local periodicals = W.set { "journal", "periodical", "quarterly", "tabloid", "broadsheet", "weekly" }
 
@@ -650,7 +653,7 @@ return {
       end
       if t.cap and k > 2 and k < n then
         local tx = t.text
-        if tx == "No." or extra_heads[tx] or tx:find("%l%-%u") then
+        if tx == "No." or extra_heads[tx] or minor_levels[tx] or tx:find("%l%-%u") then
           late[#late + 1] = k
         elseif party_titles[tx] then
           late[#late + 1] = k - 1 -- "a Liberal MP"
@@ -826,6 +829,15 @@ return {
           end
         end
         a:tag_entity { name = name, type = "organization", i = t.i, j = nx.j, score = 0.5 }
+      end
+      if minor_levels[t.text] and nx.cap and nx.word and not nx.sent_start and sport_report() then
+        -- "splitting time with AAA Durham": the level and the club
+        local e = fwd(k + 1)
+        local o = owner[k + 1]
+        if not (o and o.type == "person") then
+          a:tag_entity { name = a.text:sub(t.i, toks[e].j), type = "organization", i = t.i, j = toks[e].j,
+                         score = 0.7 }
+        end
       end
       local m1, m2 = t.text:match("^(%u%l+)%-(%u%l+)$")
       if m1 and mastheads[m2] and (mastheads[m1] or toks[k - 1].cap) and not t.sent_start

@@ -159,7 +159,10 @@ org_want = {
     "org-sports.md": ([("organization", "Lausanne"), ("organization", "Tulsa"),
                        ("organization", "Geneva"), ("place", "United States"),
                        ("organization", "Alpine Premier League"), ("organization", "FC Grauholz"),
-                       ("organization", "NFL East")], ["Alpine Premier League for FC Grauholz"]),
+                       ("organization", "NFL East"),
+                       # a minor-league level and its club
+                       ("organization", "Triple-A Carrowby"), ("organization", "AA Dunley Foxes")],
+                      ["Alpine Premier League for FC Grauholz"]),
     # a list after "clients include", "bands like"; "album by X" (not "song by" a person)
     "org-lists.md": ([("organization", "Quillatex"), ("organization", "Selmic"), ("organization", "Tarnival"),
                       ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
