@@ -941,6 +941,19 @@ return {
             end
           end
         end
+      elseif ty == "organization" and e.name:find(" [Cc]hampions? ") then
+        -- "drafted by the NFL Champion Baltimore Colts": a known organization, a
+        -- title, and the team that holds it
+        local pre, title, rest = e.name:match("^(.-) ([Cc]hampions?) (%u.*)$")
+        local canon, pty = orgs:lookup(pre or "")
+        if pty == "organization" and not rest:find(" [Cc]hampions? ") then
+          a:drop_entity(e.name)
+          for _, m in ipairs(e.mentions) do
+            local i2 = m.i + #pre + #title + 2
+            a:tag_entity { name = canon, type = "organization", i = m.i, j = m.i + #pre - 1, score = 0.8 }
+            a:tag_entity { name = rest, type = "organization", i = i2, j = m.j, score = 0.7 }
+          end
+        end
       elseif ty == "organization" and e.name:find(" Games$") and e.score < 1 then
         local _, _, kind = places:lookup(e.name:match("^(%S+)"))
         local event = kind ~= nil

@@ -161,8 +161,10 @@ org_want = {
                        ("organization", "Alpine Premier League"), ("organization", "FC Grauholz"),
                        ("organization", "NFL East"),
                        # a minor-league level and its club
-                       ("organization", "Triple-A Carrowby"), ("organization", "AA Dunley Foxes")],
-                      ["Alpine Premier League for FC Grauholz"]),
+                       ("organization", "Triple-A Carrowby"), ("organization", "AA Dunley Foxes"),
+                       # "the NFL Champion X": the league and the team
+                       ("organization", "Carrow Colts")],
+                      ["Alpine Premier League for FC Grauholz", "NFL Champion Carrow Colts"]),
     # a list after "clients include", "bands like"; "album by X" (not "song by" a person)
     "org-lists.md": ([("organization", "Quillatex"), ("organization", "Selmic"), ("organization", "Tarnival"),
                       ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
