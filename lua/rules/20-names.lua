@@ -162,7 +162,8 @@ local state_bodies = W.set { "senate", "house", "assembly", "legislature", "parl
 
 -- Words after a place that make no team or company of it: "Miami Area", "UK Edition".
 local not_org_tails = W.set { "area", "areas", "metro", "edition", "chart", "charts", "version",
-  "time", "region", "suburbs", "downtown", "native", "natives", "style" }
+  "time", "region", "suburbs", "downtown", "native", "natives", "style",
+  "mp", "mps", "mpp", "mpps", "mla", "mlas", "mep", "meps", "msp", "msps" } -- ("an Ontario MPP")
 
 -- "San Francisco-based", "Kremlin-backed", "state-owned": adjectives made of a name.
 local adjective_tails = W.set { "based", "born", "led", "owned", "backed", "made", "funded",
