@@ -164,6 +164,13 @@ local party_members = W.set { "caucus", "mp", "mps", "mpp", "mpps", "mla", "mlas
 -- (and the members' titles written in capitals)
 local party_titles = W.set { "MP", "MPs", "MPP", "MPPs", "MLA", "MLAs", "MEP", "MEPs", "MSP", "MSPs", "TD", "TDs" }
 
+-- Capitalized words read after the pass (the offset of the token to read)
+local late_caps = { ["No."] = 0 }
+for _, list in ipairs { extra_heads, minor_levels } do
+  for w in pairs(list) do late_caps[w] = 0 end
+end
+for w in pairs(party_titles) do late_caps[w] = -1 end
+
 -- A list after one of these names organizations: "bands like X, Y and Z",
 -- "companies such as X and Y", "major clients include X, Y".
 local list_heads = W.set { "bands", "groups", "companies", "firms", "clients", "customers", "labels",
@@ -183,9 +190,9 @@ local band_roles = W.set { "drummer", "guitarist", "bassist", "frontman", "front
 local brand_nouns = W.set { "brand", "brands" }
 
 -- every lower-case word that starts one of the cues above, for a quick test
-local cue_words = { said = true, is = true, are = true, was = true, were = true }
+local cue_words = { said = true }
 for _, list in ipairs { owned_nouns, after_nouns, before_pairs, company_verbs, team_verbs, record_nouns,
-  team_after, list_heads, works, periodicals, band_roles, brand_nouns, party_members, appos_kinds } do
+  team_after, list_heads, works, periodicals, band_roles, brand_nouns, party_members, appos_kinds, def_kinds } do
   for w in pairs(list) do cue_words[w] = true end
 end
 cue_words.supporting, cue_words.supported, cue_words.other = true, true, true
@@ -239,8 +246,11 @@ return {
             covered[p] = true
             if not owner[p] or owner[p].score < e.score then owner[p] = e end
           end
-          if e.type == "organization" and toks[kj].j == m.j and toks[kj + 1] and toks[kj + 1].word then
-            arms[#arms + 1] = { k, kj, m } -- "CBS Cable", read below
+          local an = e.type == "organization" and toks[kj + 1]
+          if an and (an.cap or an.digit) and an.word and toks[kj].j == m.j and not an.sent_start then
+            arms[#arms + 1] = k -- "CBS Cable", read below (three numbers an arm)
+            arms[#arms + 1] = kj
+            arms[#arms + 1] = m.i
           end
           local the = toks[k - 1]
           local before = toks[k - 2]
@@ -497,6 +507,20 @@ return {
     end
     local bare_numbers = {} -- "the 82nd", read after the pass
     local defs, late = {}, {} -- definitions; "&", "No.", "X Institution", "Liberal MP": read after
+    do
+      -- "American-Statesman": from each hyphen between a lower-case and a capital letter
+      local text, p = a.text, 1
+      while true do
+        p = text:find("-", p + 1, true)
+        if not p then break end
+        local b = text:byte(p + 1)
+        if b and b >= 65 and b <= 90 then
+          local second = text:match("^%u%l+", p + 1)
+          local k = second and mastheads[second] and W.token_at(toks, (text:sub(1, p - 1):find("%S+$")))
+          if k then late[#late + 1] = k end
+        end
+      end
+    end
     -- One pass: company words around unknown names, "the" + head word or
     -- team, call signs and numbered units.
     for k = 1, n do
@@ -506,7 +530,8 @@ return {
       elseif t.lower or (t.sent_start and t.cap and before_pairs[low(t)]) then
         -- (a sentence may open with the cue: "Analysts at Bernstein said")
         local w, c, nx = t.lower and t.text or low(t), toks[k - 1], toks[k + 1]
-        if not (cue_words[w] and c and nx) then
+        local cue = cue_words[w] and c and nx
+        if not cue then
           local _ = 0
         elseif team_verbs[w] then
           local q = k + 1
@@ -588,18 +613,27 @@ return {
           org_item(k + 2)
         elseif party_members[w] and c.cap and k > 2 then
           late[#late + 1] = k - 1 -- "the Liberal caucus"
-        elseif def_verbs[w] and (nx.text == "a" or nx.text == "an") then
-          defs[#defs + 1] = k -- "X is a band", read below
         elseif periodicals[w] and (nx.cap or (nx.text == "," and toks[k + 2] and toks[k + 2].cap)) then
           -- "the scientific journal X", "the literary quarterly, X"
           org_item(nx.cap and k + 1 or k + 2)
         end
-        if appos_kinds[w] then
+        if cue and def_kinds[w] and c.lower then
+          -- "X is an alternative rock band": back over the noun's words to "is a"
+          -- (read below)
+          local q = k - 1
+          while q > k - 9 and toks[q] and (toks[q].word or toks[q].text == "/" or toks[q].text == "-")
+              and not W.function_words[low(toks[q])] do
+            q = q - 1
+          end
+          local ar, v = toks[q], toks[q - 1]
+          if ar and (ar.text == "a" or ar.text == "an") and v and def_verbs[v.text] then defs[#defs + 1] = q - 1 end
+        end
+        if cue and appos_kinds[w] then
           if nx.text == "," and toks[k + 2] and toks[k + 2].cap and not toks[k + 2].sent_start then
             -- "a single by American rock band, Eels."
             local after = toks[fwd(k + 2) + 1]
             if after and (after.text == "." or after.text == ",") then org_item(k + 2) end
-          else
+          elseif common.his or common.her or common.their then
             -- "Squirrel, his first jazz band": back over the noun's words to the pronoun
             local q = k - 1
             while q > k - 4 and toks[q] and toks[q].lower and not owner_pronouns[toks[q].text] do q = q - 1 end
@@ -653,11 +687,8 @@ return {
       end
       if t.cap and k > 2 and k < n then
         local tx = t.text
-        if tx == "No." or extra_heads[tx] or minor_levels[tx] or tx:find("%l%-%u") then
-          late[#late + 1] = k
-        elseif party_titles[tx] then
-          late[#late + 1] = k - 1 -- "a Liberal MP"
-        end
+        local lc = late_caps[tx]
+        if lc then late[#late + 1] = k + lc end -- ("a Liberal MP": the word before the title)
       end
       if t.word and not covered[k] and (t.digit or t.upper or t.cap) then
         if t.upper and t.digit and t.text:find("^%d%u%u%u?$") then
@@ -804,7 +835,7 @@ return {
       return true
     end
     for _, k in ipairs(late) do
-      local t, nx = toks[k], toks[k + 1]
+      local t, nx = toks[k], toks[k + 1] or {}
       if t.text == "&" and nx.text == "the" and toks[k - 1].cap and toks[k - 1].word and toks[k + 2]
           and toks[k + 2].cap and toks[k + 2].word and not toks[k + 2].sent_start then
         -- a band: "Hootie & the Blowfish", "Echo & the Bunnymen" (the singer's name inside it)
@@ -895,6 +926,10 @@ return {
     for w in pairs(company_after) do company_cues = company_cues or common[w] or false end
     for w in pairs(company_passive) do company_cues = company_cues or common[w] or false end
     local long_orgs
+    local text = a.text
+    local states = text:find(" State", 1, true)
+    local titles = text:find("hampion", 1, true)
+    local games = text:find(" Games", 1, true)
     for _, e in ipairs(ents) do
       local ty = e.type
       if ty == "person" then
@@ -911,7 +946,7 @@ return {
           end
           if cues >= 2 then a:set_entity(e.name, { type = "organization" }) end
         end
-        if e.name:find(" %u%l+s$") and sport_report() then
+        if e.name:byte(-1) == 115 and e.name:find(" %u%l+s$") and sport_report() then
           -- "the National Champion Texas Longhorns ... The Longhorns also won": a
           -- team, named like a person after a title ("the Williams sisters" stay)
           for _, m in ipairs(e.mentions) do
@@ -926,7 +961,7 @@ return {
           end
         end
       elseif ty == "place" then
-        if e.name:find(" State$") and not places:lookup(e.name) then
+        if states and e.name:find(" State$") and not places:lookup(e.name) then
           if not long_orgs then
             long_orgs = {}
             for _, o in ipairs(ents) do
@@ -941,7 +976,7 @@ return {
             end
           end
         end
-      elseif ty == "organization" and e.name:find(" [Cc]hampions? ") then
+      elseif ty == "organization" and titles and e.name:find(" [Cc]hampions? ") then
         -- "drafted by the NFL Champion Baltimore Colts": a known organization, a
         -- title, and the team that holds it
         local pre, title, rest = e.name:match("^(.-) ([Cc]hampions?) (%u.*)$")
@@ -954,7 +989,7 @@ return {
             a:tag_entity { name = rest, type = "organization", i = i2, j = m.j, score = 0.7 }
           end
         end
-      elseif ty == "organization" and e.name:find(" Games$") and e.score < 1 then
+      elseif ty == "organization" and games and e.name:find(" Games$") and e.score < 1 then
         local _, _, kind = places:lookup(e.name:match("^(%S+)"))
         local event = kind ~= nil
         for _, m in ipairs(e.mentions) do
@@ -967,10 +1002,10 @@ return {
     end
     -- "CBS Cable" after the known "CBS", "BBC Radio 1": an arm of a known
     -- organization, named by the word after it
-    for _, arm in ipairs(arms) do
-      local k, kj, m = arm[1], arm[2], arm[3]
+    for x = 1, #arms, 3 do
+      local k, kj, mi = arms[x], arms[x + 1], arms[x + 2]
       local nx = toks[kj + 1]
-      if not nx.sent_start and not owner[kj + 1] and (nx.cap or nx.digit) then
+      if not owner[kj + 1] then
         local e2 = kj
         if nx.cap and (arm_words[nx.text] or (compass_arms[nx.text] and sport_report())) then e2 = kj + 1 end
         local num = toks[e2 + 1]
@@ -979,7 +1014,7 @@ return {
           e2 = e2 + 1
         end
         if e2 > kj then
-          a:tag_entity { name = a.text:sub(m.i, toks[e2].j), type = "organization", i = m.i,
+          a:tag_entity { name = a.text:sub(mi, toks[e2].j), type = "organization", i = mi,
                          j = toks[e2].j, score = 0.7 }
         end
       end
