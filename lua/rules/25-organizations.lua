@@ -161,6 +161,9 @@ local party_members = W.set { "caucus", "mp", "mps", "mpp", "mpps", "mla", "mlas
   "councillors", "councilor", "voters", "supporters", "activists", "stronghold", "seat", "seats",
   "majority", "primary", "nomination", "nominee", "whip", "donors", "parties" }
 
+-- (not "Congress members", "the Centre government", "the National government":
+-- a legislature or a state, not the party of that name)
+local not_party_words = W.set { "Centre", "Center", "National", "Alliance", "Union", "Federal", "Unity" }
 -- (and the members' titles written in capitals)
 local party_titles = W.set { "MP", "MPs", "MPP", "MPPs", "MLA", "MLAs", "MEP", "MEPs", "MSP", "MSPs", "TD", "TDs" }
 
@@ -173,10 +176,10 @@ for w in pairs(party_titles) do late_caps[w] = -1 end
 
 -- A list after one of these names organizations: "bands like X, Y and Z",
 -- "companies such as X and Y", "major clients include X, Y".
-local list_heads = W.set { "bands", "groups", "companies", "firms", "clients", "customers", "labels",
+local list_heads = W.set { "bands", "companies", "firms", "clients", "customers", "labels",
   "brands", "retailers", "teams", "clubs", "networks", "broadcasters", "banks", "lenders",
   "airlines", "carriers", "manufacturers", "automakers", "carmakers", "publishers", "newspapers",
-  "chains", "insurers", "sponsors", "partners", "periodicals", "publications", "magazines" }
+  "chains", "insurers", "sponsors", "periodicals", "publications", "magazines" }
 -- "X, Y and several other bands"
 local list_quantities = W.set { "several", "many", "some", "numerous", "various", "two", "three", "four" }
 local list_openers = W.set { "like", "include", "includes", "included", "including", "such" }
@@ -628,7 +631,7 @@ return {
           local ar, v = toks[q], toks[q - 1]
           if ar and (ar.text == "a" or ar.text == "an") and v and def_verbs[v.text] then defs[#defs + 1] = q - 1 end
         end
-        if cue and appos_kinds[w] then
+        if cue and appos_kinds[w] and not t.possessive then
           if nx.text == "," and toks[k + 2] and toks[k + 2].cap and not toks[k + 2].sent_start then
             -- "a single by American rock band, Eels."
             local after = toks[fwd(k + 2) + 1]
@@ -822,6 +825,8 @@ return {
       if not (t and t.word and t.cap and not t.upper) or owner[k] or covered[k] then return false end
       local b = toks[k - 1]
       if b and b.word and b.cap and not t.sent_start and not W.function_words[low(b)] then return false end
+      local _, wty, wkind = orgs:lookup(t.text)
+      if (wty == "organization" and wkind ~= "party") or not_party_words[t.text] then return false end
       local canon
       for part in t.text:gmatch("[^-]+") do
         local c, ty, kind = orgs:lookup(part .. " Party")

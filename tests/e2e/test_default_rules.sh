@@ -153,7 +153,8 @@ org_want = {
     # a party by its adjective before a member noun; not an office ("Labor Secretary")
     "org-parties.md": ([("organization", "Liberal Party"), ("organization", "Labor Party"),
                         ("organization", "Liberal-Labour Party"), ("person", "Tom Reyes")],
-                       ["Ontario MPP"]),  # (a place and a member's title, no organization)
+                       # (a place and a member's title, no organization; a legislature, a state)
+                       ["Ontario MPP", "Congress Party", "Centre Party"]),
     # a city after "games for", "debut for", and as the subject of a result;
     # a country after "of the" is a nationality, not the winner
     # "League for FC X" is two names; "the NFL East" a league's division
