@@ -127,6 +127,12 @@ local mastheads = W.set { "Star", "Telegram", "Post", "Dispatch", "Journal", "Co
   "Chronicle", "Observer", "News", "Press", "Democrat", "Republican", "Record", "Bulletin", "Leader",
   "Ledger", "Mail", "Examiner", "Standard", "Argus", "Citizen", "Eagle", "Beacon", "Inquirer", "Union" }
 
+-- Capitalized words that start a sentence, not a name ("Attended James High
+-- School"), and that cannot end one ("the Perth Glory From 2006")
+local lead_verbs = W.set { "Attended", "Joined", "Graduated", "Visited", "Entered", "Left", "Coached", "Played",
+  "Managed", "Led", "Joining", "Attending", "Leaving", "Rejoined" }
+local trail_words = W.set { "From", "In", "At", "On", "With", "By", "To", "Into", "Since", "During" }
+
 -- A minor-league level before a club: "AAA Syracuse", "Triple-A Durham", "AA Orlando Rays"
 local minor_levels = W.set { "AAA", "AA", "Triple-A", "Double-A", "Single-A", "High-A", "Low-A" }
 
@@ -979,6 +985,21 @@ return {
               a:set_entity(e.name, { type = "organization" })
               break
             end
+          end
+        end
+      elseif ty == "organization" and (lead_verbs[e.name:match("^(%a+) ") or ""]
+          or trail_words[e.name:match(" (%a+)$") or ""]) then
+        -- "Attended James High School", "the Perth Glory From 2006": a
+        -- sentence's verb or a preposition is no part of the name
+        local head = e.name:match("^(%a+) ")
+        local cut_s = lead_verbs[head or ""] and #head + 1 or 0
+        local tail = e.name:match(" (%a+)$")
+        local cut_e = trail_words[tail or ""] and #tail + 1 or 0
+        if cut_s + cut_e < #e.name - 2 then
+          local name = e.name:sub(cut_s + 1, #e.name - cut_e)
+          a:drop_entity(e.name)
+          for _, m in ipairs(e.mentions) do
+            a:tag_entity { name = name, type = "organization", i = m.i + cut_s, j = m.j - cut_e, score = e.score }
           end
         end
       elseif ty == "organization" and titles and e.name:find(" [Cc]hampions? ") then

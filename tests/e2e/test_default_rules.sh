@@ -181,7 +181,10 @@ org_want = {
                      ("organization", "Spokewise"), ("organization", "Halbrook Institution"),
                      ("organization", "Dunmore State"),
                      # "X of Our Lady of Y" is one name
-                     ("organization", "Church of Our Lady of Mercy")], []),
+                     ("organization", "Church of Our Lady of Mercy"),
+                     # a sentence's verb before a name, a preposition after it
+                     ("organization", "Brightwell High School"), ("organization", "Leeds Harriers")],
+                    ["Attended Brightwell High School", "Leeds Harriers From"]),
     # in a military history: "The 211th was formed", "the 57th KVI"; not "the 3rd of May"
     "org-units.md": ([("organization", "211th"), ("organization", "41st OH"), ("organization", "57th KVI"),
                       ("organization", "63d KVI"), ("organization", "No. 41"), ("organization", "No. 77")],
