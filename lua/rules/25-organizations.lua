@@ -131,6 +131,8 @@ local mastheads = W.set { "Star", "Telegram", "Post", "Dispatch", "Journal", "Co
 -- School"), and that cannot end one ("the Perth Glory From 2006")
 local lead_verbs = W.set { "Attended", "Joined", "Graduated", "Visited", "Entered", "Left", "Coached", "Played",
   "Managed", "Led", "Joining", "Attending", "Leaving", "Rejoined" }
+local lead_roles = W.set { "Co-founder", "Founder", "Co-founders", "Founders", "Member", "Members", "Chairman",
+  "Chairwoman", "Spokesman", "Spokeswoman", "Spokesperson" }
 local trail_words = W.set { "From", "In", "At", "On", "With", "By", "To", "Into", "Since", "During" }
 
 -- A minor-league level before a club: "AAA Syracuse", "Triple-A Durham", "AA Orlando Rays"
@@ -882,10 +884,11 @@ return {
         end
       end
       local m1, m2 = t.text:match("^(%u%l+)%-(%u%l+)$")
-      if m1 and mastheads[m2] and (mastheads[m1] or toks[k - 1].cap) and not t.sent_start
+      local b = toks[k - 1]
+      if m1 and b and mastheads[m2] and (mastheads[m1] or b.cap) and not t.sent_start
           and not (owner[k] and owner[k].type ~= "person") then
         -- "the Austin American-Statesman", "the Fort Worth Star-Telegram"
-        local s = toks[k - 1].cap and toks[k - 1].word and not toks[k].sent_start and back(k - 1) or k
+        local s = b.cap and b.word and back(k - 1) or k
         if toks[s].sent_start and W.function_words[low(toks[s])] then s = s + 1 end
         local name = a.text:sub(toks[s].i, t.j)
         local o = owner[k]
@@ -988,18 +991,24 @@ return {
           end
         end
       elseif ty == "organization" and (lead_verbs[e.name:match("^(%a+) ") or ""]
-          or trail_words[e.name:match(" (%a+)$") or ""]) then
-        -- "Attended James High School", "the Perth Glory From 2006": a
-        -- sentence's verb or a preposition is no part of the name
+          or trail_words[e.name:match(" (%a+)$") or ""] or lead_roles[e.name:match("^([%a-]+) of ") or ""]) then
+        -- "Attended James High School", "the Perth Glory From 2006", "The
+        -- Co-founder of Australians Against Further Immigration (AAFI)": a
+        -- sentence's verb, a preposition or a member's role is no part of the name
         local head = e.name:match("^(%a+) ")
+        local role = e.name:match("^([%a-]+ of) ")
         local cut_s = lead_verbs[head or ""] and #head + 1 or 0
+        if role and lead_roles[role:sub(1, -4)] then cut_s = #role + 1 end
         local tail = e.name:match(" (%a+)$")
         local cut_e = trail_words[tail or ""] and #tail + 1 or 0
         if cut_s + cut_e < #e.name - 2 then
           local name = e.name:sub(cut_s + 1, #e.name - cut_e)
           a:drop_entity(e.name)
           for _, m in ipairs(e.mentions) do
-            a:tag_entity { name = name, type = "organization", i = m.i + cut_s, j = m.j - cut_e, score = e.score }
+            -- (another surface form, "AAFI", keeps its span)
+            local whole = m.j - m.i + 1 == #e.name
+            a:tag_entity { name = name, type = "organization", i = whole and m.i + cut_s or m.i,
+                           j = whole and m.j - cut_e or m.j, score = e.score }
           end
         end
       elseif ty == "organization" and titles and e.name:find(" [Cc]hampions? ") then
@@ -1010,9 +1019,11 @@ return {
         if pty == "organization" and not rest:find(" [Cc]hampions? ") then
           a:drop_entity(e.name)
           for _, m in ipairs(e.mentions) do
-            local i2 = m.i + #pre + #title + 2
-            a:tag_entity { name = canon, type = "organization", i = m.i, j = m.i + #pre - 1, score = 0.8 }
-            a:tag_entity { name = rest, type = "organization", i = i2, j = m.j, score = 0.7 }
+            if m.j - m.i + 1 == #e.name then -- (the name in full, not another surface form)
+              local i2 = m.i + #pre + #title + 2
+              a:tag_entity { name = canon, type = "organization", i = m.i, j = m.i + #pre - 1, score = 0.8 }
+              a:tag_entity { name = rest, type = "organization", i = i2, j = m.j, score = 0.7 }
+            end
           end
         end
       elseif ty == "organization" and games and e.name:find(" Games$") and e.score < 1 then
