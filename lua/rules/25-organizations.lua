@@ -245,6 +245,7 @@ return {
     local covered, owner = {}, {}
     local units = {} -- numbered units named by this rule ("82nd Airborne Division")
     local arms = {} -- organizations' mentions followed by a word
+    local to_cut = {} -- organizations whose names start or end with a word of no name
     local ents = a:entities()
     for _, e in ipairs(ents) do
       for _, m in ipairs(e.mentions) do
@@ -256,6 +257,10 @@ return {
           for p = k, kj do
             covered[p] = true
             if not owner[p] or owner[p].score < e.score then owner[p] = e end
+          end
+          if e.type == "organization" and k < kj and (lead_verbs[toks[k].text] or lead_roles[toks[k].text]
+              or trail_words[toks[kj].text]) then
+            to_cut[e] = true -- "Attended James High School", read below
           end
           local an = e.type == "organization" and toks[kj + 1]
           if an and (an.cap or an.digit) and an.word and toks[kj].j == m.j and not an.sent_start then
@@ -990,8 +995,7 @@ return {
             end
           end
         end
-      elseif ty == "organization" and (lead_verbs[e.name:match("^(%a+) ") or ""]
-          or trail_words[e.name:match(" (%a+)$") or ""] or lead_roles[e.name:match("^([%a-]+) of ") or ""]) then
+      elseif ty == "organization" and to_cut[e] then
         -- "Attended James High School", "the Perth Glory From 2006", "The
         -- Co-founder of Australians Against Further Immigration (AAFI)": a
         -- sentence's verb, a preposition or a member's role is no part of the name
@@ -1001,7 +1005,7 @@ return {
         if role and lead_roles[role:sub(1, -4)] then cut_s = #role + 1 end
         local tail = e.name:match(" (%a+)$")
         local cut_e = trail_words[tail or ""] and #tail + 1 or 0
-        if cut_s + cut_e < #e.name - 2 then
+        if cut_s + cut_e > 0 and cut_s + cut_e < #e.name - 2 then
           local name = e.name:sub(cut_s + 1, #e.name - cut_e)
           a:drop_entity(e.name)
           for _, m in ipairs(e.mentions) do
