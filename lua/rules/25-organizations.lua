@@ -532,8 +532,15 @@ return {
         local b = text:byte(p + 1)
         if b and b >= 65 and b <= 90 then
           local second = text:match("^%u%l+", p + 1)
-          local k = second and mastheads[second] and W.token_at(toks, (text:sub(1, p - 1):find("%S+$")))
-          if k then late[#late + 1] = k end
+          if second and mastheads[second] then
+            -- the token holding the hyphen: the last one starting before it
+            local lo, hi = 1, n
+            while lo < hi do
+              local mid = (lo + hi + 1) // 2
+              if toks[mid].i <= p then lo = mid else hi = mid - 1 end
+            end
+            if toks[lo].j >= p then late[#late + 1] = lo end
+          end
         end
       end
     end
