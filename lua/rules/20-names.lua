@@ -74,6 +74,7 @@ local company_ends = W.set { "company", "corporation", "group", "holdings", "inc
 -- "Ministry of Science and Innovation", "Office for the Coordination of
 -- Humanitarian Affairs", "Central Bank of the Republic of Türkiye".
 local joiners = W.set { "of", "for", "and" }
+local org_prefixes -- "FC", "AC", ...: set below
 -- "Commission on Human Rights", "Council on Foreign Relations",
 -- "Intergovernmental Panel on Climate Change": these heads take "on"
 local on_heads = W.set { "commission", "committee", "council", "panel", "conference", "institute",
@@ -87,7 +88,10 @@ local function org_tail(toks, e)
     if not joins(j, toks[e]) then return e end
     local q = e + 2
     if toks[q] and low(toks[q]) == "the" then q = q + 1 end
-    if not is_name_word(toks[q]) or toks[q].sent_start or W.function_words[low(toks[q])] then return e end
+    local our_lady = toks[q] and toks[q].text == "Our" and toks[q + 1] and toks[q + 1].text == "Lady"
+    if not is_name_word(toks[q]) or toks[q].sent_start or (W.function_words[low(toks[q])] and not our_lady) then
+      return e -- (but "Church of Our Lady of Compassion" is one name)
+    end
     local qe = run_end(toks, q)
     if low(j) == "of" and places:lookup(span_text_of(toks, q, qe)) and not W.of_heads[low(toks[e])] then
       -- "CrossPoint Cold Storage of Atlanta": the company, then its city
@@ -98,7 +102,10 @@ local function org_tail(toks, e)
       -- "National Hockey League for the St. Louis Eagles"
       local rest = span_text_of(toks, q, qe)
       local _, rty = orgs:lookup(rest)
-      if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper) then return e end
+      if rty == "organization" or W.org_heads[low(toks[qe])] or (q == qe and toks[q].upper)
+          or (q < qe and toks[q].upper and org_prefixes[toks[q].text]) then -- "Super League for FC Basel"
+        return e
+      end
     end
     if low(j) == "and" and company_ends[low(toks[e])] then return e end
     if low(j) == "and" then
@@ -161,7 +168,7 @@ local not_person_starts = W.set {
 local owner_words = W.set { "his", "her", "their", "its", "my", "our", "your" }
 
 -- First words of clubs and companies: "FC Basel", "SS Lazio", "Radio Disney".
-local org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
+org_prefixes = W.set { "FC", "AFC", "CF", "AC", "AS", "SS", "SC", "SV", "VfB", "VfL", "FK", "NK",
   "SK", "CD", "UD", "RC", "RCD", "KV", "KRC", "PSV", "TSG", "Radio", "Club", "Team", "Banco", "Banca",
   "Grupo", "Groupe", "Gruppo", "Compagnie", "Compañía" }
 -- Organization words that open names in other languages: "Partido de la
@@ -211,7 +218,8 @@ local state_bodies = W.set { "senate", "house", "assembly", "legislature", "parl
 
 -- Words after a place that make no team or company of it: "Miami Area", "UK Edition".
 local not_org_tails = W.set { "area", "areas", "metro", "edition", "chart", "charts", "version",
-  "time", "region", "suburbs", "downtown", "native", "natives", "style" }
+  "time", "region", "suburbs", "downtown", "native", "natives", "style",
+  "mp", "mps", "mpp", "mpps", "mla", "mlas", "mep", "meps", "msp", "msps" } -- ("an Ontario MPP")
 
 -- "San Francisco-based", "Kremlin-backed", "state-owned": adjectives made of a name.
 local adjective_tails = W.set { "based", "born", "led", "owned", "backed", "made", "funded",

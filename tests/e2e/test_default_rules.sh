@@ -13,7 +13,7 @@
 d=$E2E/fixtures/default-rules
 
 "$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
-  "$d"/topics-*.md "$d"/news-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
+  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -289,6 +289,91 @@ for name, pairs in want.items():
         kids = [c for c in topics if parent.get(c) == t]
         if parent.get(t) and parent[t] not in topics and not kids:
             problems.append(f"{name}: leaf topic {t} without its parent {parent[t]}")
+# --- org: organizations named by the words around them (org-*.md) ---
+org_want = {
+    # an arm of a known organization ("ITV Cable"), a broadcaster's numbered arm
+    "org-arms.md": ([("organization", "ITV Cable"), ("organization", "Drellwick Radio 2"),
+                     ("organization", "ITV")], []),
+    # a party by its adjective before a member noun; not an office ("Labor Secretary")
+    "org-parties.md": ([("organization", "Liberal Party"), ("organization", "Labor Party"),
+                        ("organization", "Liberal-Labour Party"), ("person", "Tom Reyes")],
+                       # (a place and a member's title, no organization; a legislature, a state)
+                       ["Ontario MPP", "Congress Party", "Centre Party"]),
+    # a city after "games for", "debut for", and as the subject of a result;
+    # a country after "of the" is a nationality, not the winner
+    # "League for FC X" is two names; "the NFL East" a league's division
+    "org-sports.md": ([("organization", "Lausanne"), ("organization", "Tulsa"),
+                       ("organization", "Geneva"), ("place", "United States"),
+                       ("organization", "Alpine Premier League"), ("organization", "FC Grauholz"),
+                       ("organization", "NFL East"),
+                       # a minor-league level and its club
+                       ("organization", "Triple-A Carrowby"), ("organization", "AA Dunley Foxes"),
+                       # "the NFL Champion X": the league and the team
+                       ("organization", "Carrow Colts")],
+                      ["Alpine Premier League for FC Grauholz", "NFL Champion Carrow Colts"]),
+    # a list after "clients include", "bands like"; "album by X" (not "song by" a person)
+    "org-lists.md": ([("organization", "Quillatex"), ("organization", "Selmic"), ("organization", "Tarnival"),
+                      ("organization", "The Harrowmen"), ("organization", "The Velvetines"),
+                      ("organization", "Dusk Parade"), ("organization", "Glimmerhook"),
+                      ("person", "Otto Brankel"),
+                      # "<list with a known company> train operating companies"; not without one
+                      ("organization", "Northway"), ("organization", "First Coastal")], ["Asian"]),
+    # a surname that is also the company: two company cues ("X was founded",
+    # "X currently manufactures") make the lone name the company, the founders
+    # stay people; "the journal X"; "X Institution"; "X State" of "X State University"
+    "org-cues.md": ([("organization", "Brasca"), ("person", "Marco Brasca"), ("person", "Dario Brasca"),
+                     ("organization", "Spokewise"), ("organization", "Halbrook Institution"),
+                     ("organization", "Dunmore State"),
+                     # "X of Our Lady of Y" is one name
+                     ("organization", "Church of Our Lady of Mercy"),
+                     # a sentence's verb before a name, a preposition after it
+                     ("organization", "Brightwell High School"), ("organization", "Leeds Harriers")],
+                    ["Attended Brightwell High School", "Leeds Harriers From",
+                     # a member's role before "of" and an acronym
+                     "Co-founder of Citizens for Slower Roads"]),
+    # in a military history: "The 211th was formed", "the 57th KVI"; not "the 3rd of May"
+    "org-units.md": ([("organization", "211th"), ("organization", "41st OH"), ("organization", "57th KVI"),
+                      ("organization", "63d KVI"), ("organization", "No. 41"), ("organization", "No. 77")],
+                     ["3rd", "KVI"]),
+    # "No. 31 later moved" where a Squadron is named: the unit of that number; not "Room No. 12"
+    "org-squadron.md": ([("organization", "No. 44")], ["No. 12", "No. 31"]),
+    # a definition whose subject holds digits and small words, with its other name in
+    # parentheses; a long description before the noun; not "a compilation album by the band"
+    # ("The X is a public bus service"; "It is a small operator" names nothing)
+    "org-definitions.md": ([("organization", "12 Stones to Ember"), ("organization", "Grellwick"),
+                            ("organization", "Brenmoor Shuttle")],
+                           ["Twelve Stones", "Songs From A Quiet Room", "It", "The Brenmoor Shuttle"]),
+    # a team taken for a person after a title, "The X also won" in a sports report;
+    # newspapers named by two mastheads ("American-Statesman", "Star-Telegram")
+    "org-press.md": ([("organization", "Arlen Longhorns"), ("organization", "Austin American-Statesman"),
+                      ("organization", "Carver City Star-Telegram"), ("person", "Dale Brunner")], []),
+    # "supporting The X" on tour (not a name-shaped guess: a singer may be one),
+    # "the drummer of X", "magazines, including X", "the X brand"
+    "org-music.md": ([("organization", "The Glasswings"), ("person", "Ziggy Marlowe"),
+                      ("organization", "The Marrowby"), ("organization", "Grey Heron"),
+                      ("organization", "Quillmark"),
+                      # "X & the Y" is a band, the singer's name and all
+                      ("organization", "Dolly Varga & the Hollowmen"), ("organization", "Finch & the Lanterns"),
+                      # "folk band, X.", "X, her first folk band", "a job at X", "the literary quarterly, X"
+                      ("organization", "Vellums"), ("organization", "Thistledown"), ("organization", "Brellisk"),
+                      ("organization", "Saltmarsh")],
+                     ["Dolly Varga"]),
+    # "the 1987 X Games" is an event, "X Games, the studio" a company;
+    # "X, Y and several other companies"
+    "org-events.md": ([("organization", "Wexcombe Games"), ("organization", "Quorvalis"),
+                       ("organization", "Tenbrook")], ["Tirrana Games", "Halvern Games"]),
+}
+for name, (pairs, bad) in org_want.items():
+    got = {(e["type"], e["name"]) for e in recs[name]["entities"]}
+    problems += [f"{name}: missing {p[0]} {p[1]}" for p in pairs if p not in got]
+    problems += [f"{name}: unexpected entity {n}" for n in bad if n in {e["name"] for e in recs[name]["entities"]}]
+org_counts = {"org-squadron.md": {"No. 31 Squadron": 2}, "org-definitions.md": {"12 Stones to Ember": 3},
+              "org-cues.md": {"Citizens for Slower Roads": 2}}
+for name, want_counts in org_counts.items():
+    got = {e["name"]: e["count"] for e in recs[name]["entities"]}
+    problems += [f"{name}: {ent} counted {got.get(ent)} times, expected {c}"
+                 for ent, c in want_counts.items() if got.get(ent) != c]
+# --- end org ---
 if problems:
     print("\n".join(problems))
 PY
