@@ -136,11 +136,14 @@ end
 -- any name holds it now.
 list_types = function(a, toks, lists, owner, covered)
   for _, items in ipairs(lists) do
-    local firm, kinds_seen, loose = {}, 0, {}
+    local firm, kinds_seen, loose, surnamed = {}, 0, {}, {}
     for _, it in ipairs(items) do
       local s, e = it[1], it[2]
       local o = owner[s]
       if o and owner[e] == o and owner[s - 1] ~= o and owner[e + 1] ~= o then
+        if o.type == "place" and o.score <= 0.7 and e == s + 1 and W.surname_heads[low(toks[e])] then
+          surnamed[#surnamed + 1] = o -- "Tiger Woods" read as a place by its last word
+        end
         if o.score >= 0.6 then
           if not firm[o.type] then kinds_seen = kinds_seen + 1 end
           firm[o.type] = (firm[o.type] or 0) + 1
@@ -151,6 +154,12 @@ list_types = function(a, toks, lists, owner, covered)
       elseif not o and not owner[e] and not covered[s] and not covered[e] then
         loose[#loose + 1] = it
       end
+    end
+    -- Among people, a two-word name read as a place only by a last word that
+    -- is also a surname is a person: "Jack Nicklaus and Tiger Woods".
+    if #surnamed > 0 and (firm.person or 0) >= 2 and (firm.place or 0) == #surnamed
+        and kinds_seen == 2 then
+      for _, o in ipairs(surnamed) do a:set_entity(o.name, { type = "person" }) end
     end
     if kinds_seen == 1 and #loose > 0 then
       local kind, count = next(firm)

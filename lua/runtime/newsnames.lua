@@ -136,6 +136,7 @@ M.org_heads = set {
   "stores", "store", "mart", "bakery", "restaurant", "hotel", "hotels", "resorts", "casino",
   "airlines", "rail", "railway", "bus", "utilities", "utility", "power", "electric", "gas",
   "water", "mining", "minerals", "metals", "steel", "chemicals", "materials", "aerospace",
+  "petroleum", "petrochemicals", "refining",
   "defense", "dynamics", "robotics", "ai", "biotech", "bio", "genomics", "sciences",
   "platforms", "networks", "games", "studio", "interactive", "mobile", "wireless", "online",
   "digital", "cinemas", "fc", "cf", "afc", "sc", "united", "rovers", "wanderers", "athletic",
