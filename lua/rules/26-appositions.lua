@@ -75,11 +75,33 @@ local after_nouns = { party = "organization", crossing = "place", checkpoint = "
   fire = "none", blaze = "none", wildfire = "none",
   mine = "place", mines = "place", smelter = "place", smelters = "place", refinery = "place",
   refineries = "place", plant = "place", neighborhood = "place", neighbourhood = "place",
+  dam = "place", dams = "place", reservoir = "place", reservoirs = "place", basin = "place",
+  basins = "place", valley = "place", canal = "place", oilfield = "place", gasfield = "place",
+  airport = "place", airports = "place", river = "place", rivers = "place",
   brand = "none", brands = "none" }
+
+-- Plural nouns before "such as", "including" or "like" that type the names
+-- listed after them: "housebuilders such as Persimmon and Barratt Redrow",
+-- "neighbourhoods, including Dwarka and Laxmi Nagar".
+local example_nouns = {}
+for _, w in ipairs {
+  "companies", "firms", "banks", "lenders", "retailers", "couriers", "carriers", "airlines",
+  "insurers", "housebuilders", "homebuilders", "builders", "automakers", "carmakers", "miners",
+  "refiners", "manufacturers", "suppliers", "chains", "supermarkets", "operators", "startups",
+  "broadcasters", "newspapers", "publishers", "platforms", "brands", "groups", "charities",
+  "clubs", "teams", "universities", "agencies", "utilities", "chipmakers", "drugmakers",
+  "giants", "rivals", "competitors", "brokers", "investors", "funds", "labels", "bands",
+} do example_nouns[w] = "organization" end
+for _, w in ipairs {
+  "cities", "towns", "villages", "neighbourhoods", "neighborhoods", "districts", "regions",
+  "provinces", "states", "countries", "suburbs", "communities", "islands", "areas",
+  "counties", "municipalities", "capitals", "ports", "nations",
+} do example_nouns[w] = "place" end
+local example_cues = W.set { "such", "including", "like" }
 
 -- every lower-case word that starts a cue of this rule, for a quick test
 local cue_words = { is = true, was = true, are = true }
-for _, list in ipairs { kinds, member_verbs, divisions, after_nouns } do
+for _, list in ipairs { kinds, member_verbs, divisions, after_nouns, example_cues } do
   for w in pairs(list) do cue_words[w] = true end
 end
 cue_words["and"] = true
@@ -344,6 +366,41 @@ return {
         after_noun(k, kind, s - 2)
       end
     end
+    -- "NOUNs such as A, B and C", "NOUNs, including A and B", "NOUNs like A":
+    -- untyped names take the noun's type; a person typed by no cue is retyped
+    local function examples(k)
+      local q = k + 1
+      if toks[k].text == "such" then
+        if not (toks[q] and toks[q].text == "as") then return end
+        q = q + 1
+      end
+      local b = k - 1
+      if toks[b] and toks[b].text == "," then b = b - 1 end
+      local kind = b >= 1 and toks[b].lower and example_nouns[toks[b].text]
+      if not kind then return end
+      while toks[q] do
+        if name_word(toks[q]) and not W.function_words[low(toks[q])] then
+          local e = q
+          while e < q + 3 and name_word(toks[e + 1]) do e = e + 1 end
+          local o = owner[q]
+          if not covered[q] and not covered[e] then
+            if not (W.titles[low(toks[e])] or places:lookup(a.text:sub(toks[q].i, toks[e].j))) then
+              tag(kind, q, e)
+            end
+          elseif o and owner[e] == o and o.type == "person" and o.score < 0.5 and kind ~= "person"
+              and a:entity(o.name) then
+            a:set_entity(o.name, { type = kind })
+          end
+          q = e + 1
+        else
+          return
+        end
+        local sep = toks[q]
+        if not sep or not (sep.text == "," or sep.text == "and" or sep.text == "or") then return end
+        q = q + 1
+        if toks[q] and (toks[q].text == "and" or toks[q].text == "or") then q = q + 1 end
+      end
+    end
     for k = math.max(1, n - 1), n do
       if toks[k].lower and divisions[toks[k].text] then division(k) end
     end
@@ -374,6 +431,9 @@ return {
       elseif roads and road_words[t.text] and toks[k + 1].digit and not covered[k] then
         -- "Highway 62", "Route 9": a numbered road
         tag("place", k, k + 1)
+      end
+      if w and example_cues[w] then
+        examples(k)
       end
       if w == "and" then
         and_place(k)

@@ -13,7 +13,7 @@
 d=$E2E/fixtures/default-rules
 
 "$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
-  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -252,6 +252,11 @@ news_unwanted = {
 # is a person; "Petroleum" ends a company name
 news_want["lists-people.md"] = [("person", "Quill Marsh"), ("organization", "Ostrava Petroleum"),
                                 ("organization", "Meridian Oil Corporation")]
+# "NOUNs such as / including / like A and B" types the names; a lower-case
+# reservoir, dam or river after a name makes it a place
+news_want["examples-nouns.md"] = [("organization", "Tarnwell"), ("organization", "Brisco Hale"),
+                                  ("organization", "Quenby"), ("place", "Ravipur"), ("place", "Kesar Bagh"),
+                                  ("place", "Kolvad"), ("place", "Oltan")]
 for name, pairs in news_want.items():
     want.setdefault(name, []).extend(pairs)
     unwanted.setdefault(name, []).extend(news_unwanted.get(name, []))
