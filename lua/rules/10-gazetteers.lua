@@ -8,6 +8,10 @@ local W = require("newsnames")
 local places = nutgraf.gazetteer("../data/places.tsv", { type = "place" })
 local orgs = nutgraf.gazetteer("../data/organizations.tsv", { type = "organization" })
 local given = nutgraf.words("../data/given-names.txt")
+-- Cities named like people ("Salem", "Austin", "Charlotte"): only "in X",
+-- "X, Oregon" or the dateline make them places; "from X" or "at X" do not.
+local cued = nutgraf.gazetteer("../data/places-cued.tsv", { type = "place" })
+local cued_preps = W.set { "in", "near", "outside", "inside", "throughout" }
 
 local state_nouns = W.set {
   "government", "officials", "official", "authorities", "leader", "leaders", "president",
@@ -44,9 +48,11 @@ local low = W.low
 
 -- A place cue before token k ("in", "near", "outside of") or a ", State"
 -- after token e, or the dateline (first tokens of the first paragraph).
-local function place_cue(dateline_end, toks, k, e)
+local function place_cue(dateline_end, toks, k, e, preps)
   local p = toks[k - 1]
-  if p and p.word and (W.strong_place_preps[low(p)] or low(p) == "from") then return true end
+  if p and p.word and (preps and preps[low(p)] or not preps and (W.strong_place_preps[low(p)] or low(p) == "from")) then
+    return true
+  end
   local c, n = toks[e + 1], toks[e + 2]
   if c and c.text == "," and n and n.cap then
     local _, ty, kind = places:lookup(n.text)
@@ -123,6 +129,13 @@ return {
         else
           a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.9 }
         end
+      end
+    end
+    for _, m in ipairs(cued:scan(a)) do
+      local k, e = m.first_token, m.last_token
+      local nxt = toks[e + 1]
+      if not (cap_word(nxt) or (nxt and nxt.possessive) or common[m.text]) and place_cue(dl, toks, k, e, cued_preps) then
+        a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.7 }
       end
     end
     for _, m in ipairs(org_matches) do

@@ -13,7 +13,7 @@
 d=$E2E/fixtures/default-rules
 
 "$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
-  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" "$d/cued-places.md" >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -257,6 +257,10 @@ news_want["lists-people.md"] = [("person", "Quill Marsh"), ("organization", "Ost
 news_want["examples-nouns.md"] = [("organization", "Tarnwell"), ("organization", "Brisco Hale"),
                                   ("organization", "Quenby"), ("place", "Ravipur"), ("place", "Kesar Bagh"),
                                   ("place", "Kolvad"), ("place", "Oltan")]
+# a city named like a person is a place after "in" or in the dateline,
+# not after "from" nor before "'s"
+news_want["cued-places.md"] = [("place", "Austin"), ("place", "Salem"), ("person", "Alice Moreno")]
+news_unwanted["cued-places.md"] = ["Alice", "Victoria"]
 for name, pairs in news_want.items():
     want.setdefault(name, []).extend(pairs)
     unwanted.setdefault(name, []).extend(news_unwanted.get(name, []))
