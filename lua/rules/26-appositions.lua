@@ -24,6 +24,8 @@ for _, w in ipairs {
   "organization", "subsidiary", "operator", "chipmaker", "drugmaker", "miner", "refiner",
   "brokerage", "nonprofit", "non-profit", "watchdog", "regulator", "outlet", "publication",
   "utility", "cooperative", "think-tank", "automakers", "ministry", "department",
+  "provider", "website", "platform", "app", "marketplace", "consultancy", "pollster", "tracker",
+  "exchange", "tabloid", "housebuilder", "homebuilder",
 } do kinds[w] = "organization" end
 -- "the city of X", "the villages of X and Y": only places take "of" like this
 local of_kinds = "place"
@@ -31,7 +33,13 @@ local of_kinds = "place"
 local direct_ok = W.set { "band", "label", "company", "firm", "club", "team", "newspaper",
   "magazine", "broadcaster", "network", "airline", "carrier", "retailer", "chain",
   "manufacturer", "studio", "publisher", "charity", "duo", "trio", "brand", "startup",
-  "conglomerate", "insurer", "lender", "automaker", "carmaker", "distributor", "operator" }
+  "conglomerate", "insurer", "lender", "automaker", "carmaker", "distributor", "operator",
+  -- "the data provider Moneyfacts", "the property website Rightmove"
+  "provider", "website", "platform", "app", "marketplace", "consultancy", "pollster", "tracker",
+  "watchdog", "regulator", "exchange", "brokerage", "agency", "union", "bank", "tabloid", "outlet",
+  "housebuilder", "homebuilder", "chipmaker", "drugmaker", "miner", "refiner", "group" }
+-- (the names after them must not start with a title or a given name:
+-- "the central bank Governor Andrew Bailey", "the union's Sharon Graham")
 
 local low = W.low
 
@@ -482,7 +490,8 @@ return {
           tag("organization", q, e)
         end
       elseif kind and direct_ok[t.text] then
-        local e = run(k + 1)
+        local f = toks[k + 1]
+        local e = not (W.titles[low(f)] or given[f.text]) and run(k + 1)
         if e then
           tag(kind, k + 1, e)
         elseif toks[k + 1].text == "The" and not taken(k + 1) then

@@ -256,7 +256,11 @@ news_want["lists-people.md"] = [("person", "Quill Marsh"), ("organization", "Ost
 # reservoir, dam or river after a name makes it a place
 news_want["examples-nouns.md"] = [("organization", "Tarnwell"), ("organization", "Brisco Hale"),
                                   ("organization", "Quenby"), ("place", "Ravipur"), ("place", "Kesar Bagh"),
-                                  ("place", "Kolvad"), ("place", "Oltan")]
+                                  ("place", "Kolvad"), ("place", "Oltan"),
+                                  # "the data provider X", "the property website X"
+                                  ("organization", "Pellmark"), ("organization", "Homevane"),
+                                  ("person", "Tessa Marlow")]
+news_unwanted["examples-nouns.md"] = ["Governor Tessa Marlow"]
 # a city named like a person is a place after "in" or in the dateline,
 # not after "from" nor before "'s"
 news_want["cued-places.md"] = [("place", "Austin"), ("place", "Salem"), ("person", "Alice Moreno")]
