@@ -134,7 +134,8 @@ return {
     for _, m in ipairs(cued:scan(a)) do
       local k, e = m.first_token, m.last_token
       local nxt = toks[e + 1]
-      if not (cap_word(nxt) or (nxt and nxt.possessive) or common[m.text]) and place_cue(dl, toks, k, e, cued_preps) then
+      local runs_on = cap_word(nxt) or (nxt and nxt.possessive) -- "Austin Reaves", "Victoria's"
+      if not (runs_on or common[m.text]) and place_cue(dl, toks, k, e, cued_preps) then
         a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.7 }
       end
     end
