@@ -107,9 +107,19 @@ for _, w in ipairs {
 } do example_nouns[w] = "place" end
 local example_cues = W.set { "such", "including", "like" }
 
+-- Sources: "according to Fastmarkets", "a study by World Weather
+-- Attribution", "data from Kpler". A name nobody typed there, that does not
+-- open with a given name or a title, is an organization (a person quoted as
+-- a source is named in full first, and then the name is already taken).
+local source_cues = W.set { "according", "by", "from" }
+local source_nouns_by = W.set { "study", "report", "survey", "poll", "analysis", "review", "audit",
+  "estimate", "estimates", "forecast", "forecasts", "ranking", "index", "research", "investigation",
+  "count", "tally", "data" }
+local source_nouns_from = W.set { "data", "figures", "estimates", "statistics", "numbers", "research" }
+
 -- every lower-case word that starts a cue of this rule, for a quick test
 local cue_words = { is = true, was = true, are = true }
-for _, list in ipairs { kinds, member_verbs, divisions, after_nouns, example_cues } do
+for _, list in ipairs { kinds, member_verbs, divisions, after_nouns, example_cues, source_cues } do
   for w in pairs(list) do cue_words[w] = true end
 end
 cue_words["and"] = true
@@ -409,6 +419,26 @@ return {
         if toks[q] and (toks[q].text == "and" or toks[q].text == "or") then q = q + 1 end
       end
     end
+    local function source(k, w)
+      local q = k + 1
+      if w == "according" then
+        if not (toks[q] and toks[q].text == "to") then return end
+        q = q + 1
+      else
+        local b = toks[k - 1]
+        local nouns = w == "by" and source_nouns_by or source_nouns_from
+        if not (b and b.lower and nouns[b.text]) then return end
+      end
+      local f = toks[q]
+      if not f or W.titles[low(f)] or given[f.text] then return end
+      local e = run(q)
+      local name = e and a.text:sub(f.i, toks[e].j)
+      -- (not a known name's alias: "according to PennDOT" after "(PennDOT)")
+      if e and not places:lookup(name) and not a:entity(name) and not a.text:find("(" .. name .. ")", 1, true)
+          and not (toks[e + 1] and toks[e + 1].possessive) then
+        tag("organization", q, e)
+      end
+    end
     for k = math.max(1, n - 1), n do
       if toks[k].lower and divisions[toks[k].text] then division(k) end
     end
@@ -442,6 +472,8 @@ return {
       end
       if w and example_cues[w] then
         examples(k)
+      elseif w and source_cues[w] then
+        source(k, w)
       end
       if w == "and" then
         and_place(k)

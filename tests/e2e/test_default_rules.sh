@@ -13,7 +13,7 @@
 d=$E2E/fixtures/default-rules
 
 "$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
-  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" "$d/cued-places.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" "$d/cued-places.md" "$d/sources.md" >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -265,6 +265,12 @@ news_unwanted["examples-nouns.md"] = ["Governor Tessa Marlow"]
 # not after "from" nor before "'s"
 news_want["cued-places.md"] = [("place", "Austin"), ("place", "Salem"), ("person", "Alice Moreno")]
 news_unwanted["cued-places.md"] = ["Alice", "Victoria"]
+# a source nobody typed ("according to X", "a study by X", "data from X")
+# is an organization; not an acronym already introduced, not a person
+news_want["sources.md"] = [("organization", "Metrovane"), ("organization", "Northgate Price Watch"),
+                           ("organization", "Quayline"), ("organization", "Kasari Mining Authority"),
+                           ("person", "Amina Roberts")]
+news_unwanted["sources.md"] = ["KMA"]
 for name, pairs in news_want.items():
     want.setdefault(name, []).extend(pairs)
     unwanted.setdefault(name, []).extend(news_unwanted.get(name, []))
