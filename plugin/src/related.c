@@ -761,7 +761,7 @@ typedef struct worker {
   ng_related *r;
   atomic_uint *next;
   atomic_int *failed;
-  float *acc; /* 0 = untouched: every product is > 0 */
+  float *acc; /* 0 = untouched: only products > 0 are added */
   uint32_t *touched;
   cand *top;
   pthread_t tid;
@@ -892,9 +892,12 @@ static int query(worker *w, uint32_t a) {
     float qu = q->u;
     for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
       uint32_t b = p->f;
+      float x = qu * p->u;
+      if (!(x > 0)) /* underflow (weights 1e25 apart): adds nothing, touches nothing */
+        continue;
       if (acc[b] == 0)
         w->touched[ntouched++] = b;
-      acc[b] += qu * p->u; /* float, same order as overlap(): same bits */
+      acc[b] += x; /* float, same order as overlap(): same bits */
     }
   }
   /* Hand links, then the automatic top list. */
@@ -1241,9 +1244,12 @@ static void mark_reached(const ng_related *r, uint32_t d, const uint32_t *map, c
       continue;
     float qu = r->vec[i].u;
     for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
+      float x = qu * p->u;
+      if (!(x > 0)) /* as in query */
+        continue;
       if (sc->acc[p->f] == 0)
         sc->touched[nt++] = p->f;
-      sc->acc[p->f] += qu * p->u;
+      sc->acc[p->f] += x;
     }
   }
   for (size_t i = 0; i < nt; i++) {
