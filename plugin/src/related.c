@@ -178,6 +178,7 @@ typedef struct feat {
   float idf;
   uint8_t cut;
   uint8_t unsure; /* fork: label_doc was reset and has not added f again */
+  uint8_t kind;   /* = its table entry's tag, here where indexing looks */
 } feat;
 
 typedef struct rawf {
@@ -419,6 +420,7 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
     memset(ft, 0, sizeof *ft);
     ft->label = k;
     ft->label_doc = d;
+    ft->kind = (uint8_t)kind;
   } else if (d == ft->label_doc) {
     if (!ft->unsure)
       return f;
@@ -690,7 +692,7 @@ static void merge_raw(ng_related *r, uint32_t d, uint32_t *last, uint32_t *pos) 
     rawf x = dc->raw[i];
     if (last[x.f] == d + 1) {
       rawf *p = &dc->raw[pos[x.f]];
-      if (r->feats.ent[x.f].tag == NG_FEAT_TERM)
+      if (r->fv[x.f].kind == NG_FEAT_TERM)
         p->w += x.w;
       else if (x.w > p->w)
         p->w = x.w;
@@ -712,7 +714,8 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
     const feat *ft = &r->fv[dc->raw[i].f];
     if (ft->cut)
       continue;
-    if (r->feats.ent[dc->raw[i].f].tag == NG_FEAT_TERM) {
+    __builtin_prefetch(&r->feats.ent[dc->raw[i].f]); /* the sort reads it */
+    if (ft->kind == NG_FEAT_TERM) {
       if (ft->df < 2 || !K)
         continue;
       /* keep the K best in terms[0..nterm), best first */
@@ -732,7 +735,7 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
   qsort_r(tmp, nt, sizeof *tmp, sel_canon_cmp, r);
   double norm[NG_FEAT_KINDS] = {0}, wsum = 0;
   for (size_t i = 0; i < nt; i++)
-    norm[r->feats.ent[tmp[i].f].tag] += tmp[i].x * tmp[i].x;
+    norm[r->fv[tmp[i].f].kind] += tmp[i].x * tmp[i].x;
   for (int k = 0; k < NG_FEAT_KINDS; k++)
     wsum += r->o.weight[k];
   double scale[NG_FEAT_KINDS];
@@ -740,7 +743,7 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
     scale[k] = norm[k] > 0 ? sqrt(r->o.weight[k] / wsum) / sqrt(norm[k]) : 0;
   size_t n = 0;
   for (size_t i = 0; i < nt; i++) {
-    double u = tmp[i].x * scale[r->feats.ent[tmp[i].f].tag];
+    double u = tmp[i].x * scale[r->fv[tmp[i].f].kind];
     if (r->fv[tmp[i].f].df >= 2 && u > 0)
       tmp[n++] = (sel){tmp[i].f, u};
   }
@@ -1011,6 +1014,25 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* Start loading the feature entries doc d's raw list (vector: its vector)
+ * will touch: the tables are big, a doc's features are scattered over
+ * them, and a whole doc ahead is far enough to hide the misses. */
+static void prefetch_doc(const ng_related *r, uint32_t d, int vector, const uint32_t *last) {
+  if (d >= r->ndocs)
+    return;
+  if (vector) {
+    for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++)
+      __builtin_prefetch(&r->fv[r->vec[i].f]);
+    return;
+  }
+  const doc *dc = &r->docs[d];
+  for (uint32_t i = 0; i < dc->nraw; i++) {
+    __builtin_prefetch(&r->fv[dc->raw[i].f]);
+    if (last)
+      __builtin_prefetch(&last[dc->raw[i].f]);
+  }
+}
+
 static int build_index(ng_related *r) {
   uint32_t N = r->ndocs, nf = r->feats.n;
   const ng_related_opts *o = &r->o;
@@ -1023,6 +1045,7 @@ static int build_index(ng_related *r) {
     return -1;
   }
   for (uint32_t d = 0; d < N; d++) {
+    prefetch_doc(r, d + 1, 0, last);
     merge_raw(r, d, last, pos);
     if (r->docs[d].nraw > maxraw)
       maxraw = r->docs[d].nraw;
@@ -1050,6 +1073,7 @@ static int build_index(ng_related *r) {
     return -1;
   }
   for (uint32_t d = 0; d < N; d++) {
+    prefetch_doc(r, d + 1, 0, NULL);
     size_t n = build_vector(r, &r->docs[d], tmp, terms);
     if (len + n > UINT32_MAX) {
       free(tmp);
@@ -1086,11 +1110,13 @@ static int build_index(ng_related *r) {
   r->posts = ng_malloc((len ? len : 1) * sizeof *r->posts);
   if (!r->posts)
     return -1;
-  for (uint32_t d = 0; d < N; d++)
+  for (uint32_t d = 0; d < N; d++) {
+    prefetch_doc(r, d + 1, 1, NULL);
     for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++) {
       feat *ft = &r->fv[r->vec[i].f];
       r->posts[ft->post + ft->npost++] = (vent){d, r->vec[i].u};
     }
+  }
   /* Path ranks for tie breaks. */
   uint32_t *order = ng_malloc(((size_t)N + 1) * sizeof *order);
   r->prank = ng_malloc(((size_t)N + 1) * sizeof *r->prank);
