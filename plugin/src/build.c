@@ -626,38 +626,64 @@ static ng_related *fork_old(ng_related *cur, const entries *es, const record *re
   return r;
 }
 
-/* The digest of the tagged articles (path and source hash, in path order):
- * a snapshot encoded in relate is written at the end only when the set is
- * still the one it holds. */
-static uint64_t snap_digest(const entries *es, const record *recs) {
-  XXH3_state_t *st = XXH3_createState();
-  if (!st)
-    return 0;
-  XXH3_64bits_reset(st);
-  for (size_t i = 0; i < es->n; i++) {
-    if (!recs[i].ok)
-      continue;
-    XXH3_64bits_update(st, es->v[i].rel, strlen(es->v[i].rel) + 1);
-    XXH3_64bits_update(st, &recs[i].hash, sizeof recs[i].hash);
-  }
-  uint64_t d = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return d;
-}
-
 /* A snapshot is written again when more docs than this differ from it
  * (each costs a row read and a feed in every build until then), or when
  * there was none to use. */
 #define SNAP_DRIFT(n) (16 + (n) / 128)
 
-/* A snapshot of this build's related state to write once the cache rows
- * are: asked for with want, encoded by relate before indexing. */
+/* A snapshot of this build's related state: asked for with want, encoded
+ * by relate before indexing, then written on a thread while the outputs
+ * are (the file need not wait for the rows: a build that reads it checks
+ * each doc's stamp against its row, so a snapshot ahead of rows that were
+ * never committed only costs those docs a row read). */
 typedef struct snap_out {
   int want;
   void *data;
   size_t len;
-  uint64_t digest; /* of the articles it holds */
+  const ng_cache *cache;
+  uint64_t rkey;
+  int rc;
+  ng_error e;
+  pthread_t th;
+  int started;
 } snap_out;
+
+static void *snap_write_thread(void *arg) {
+  snap_out *so = arg;
+  so->rc =
+      ng_cache_snap_write(so->cache, NG_RELATED_SNAP_VERSION, so->rkey, so->data, so->len, &so->e);
+  free(so->data);
+  so->data = NULL;
+  return NULL;
+}
+
+/* Start writing what relate encoded (on this thread if no other starts). */
+static void snap_write_start(snap_out *so, const ng_cache *cache, uint64_t rkey) {
+  if (!so->data || !cache)
+    return;
+  so->cache = cache;
+  so->rkey = rkey;
+  so->started = pthread_create(&so->th, NULL, snap_write_thread, so) == 0;
+  if (!so->started)
+    snap_write_thread(so);
+  else
+    so->rc = 0;
+}
+
+static void warn(ng_diag_fn diag, void *ud, const char *file, const char *msg);
+
+/* Wait for the write; a failure is a warning (the next build reads the
+ * records). */
+static void snap_write_end(snap_out *so, ng_diag_fn diag, void *ud) {
+  if (so->started)
+    pthread_join(so->th, NULL);
+  so->started = 0;
+  if (so->cache && so->rc < 0)
+    warn(diag, ud, so->e.file, so->e.message);
+  so->cache = NULL;
+  free(so->data);
+  so->data = NULL;
+}
 
 static void snap_save(const ng_related *r, const entries *es, const record *recs, snap_out *so) {
   ng_error e;
@@ -670,8 +696,8 @@ static void snap_save(const ng_related *r, const entries *es, const record *recs
   for (size_t i = 0, d = 0; i < es->n && d < n; i++)
     if (recs[i].ok)
       stamps[d++] = recs[i].hash;
-  if (ng_related_save(r, stamps, &so->data, &so->len, &e) == 0)
-    so->digest = snap_digest(es, recs);
+  if (ng_related_save(r, stamps, &so->data, &so->len, &e) < 0)
+    so->data = NULL; /* not saved: the next build reads the records */
   free(stamps);
 }
 
@@ -1494,6 +1520,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   ng_related *related = NULL;
   ng_related *fed = NULL;      /* the site fed while the cache loaded (feed_thread) */
   ng_related *snap_old = NULL; /* with fed from the snapshot: the last build's state */
+  snap_out so = {0};           /* the snapshot this build writes */
   unsigned char *seen = NULL;
   cache_ops ops = {0};
   progress prog = {0};
@@ -1663,11 +1690,11 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     incr = seen[k] || rows[k].kind != 1 || rows[k].rkey != rkey;
   size_t ranked = 0;
   /* A new snapshot when the related inputs changed or there was none. */
-  snap_out so = {0};
   so.want = cache && need_related && rep.tagged && (!snap_used || drift > SNAP_DRIFT(rep.tagged));
   if (need_related && rep.tagged) {
     related = relate(&cfg, &es, recs, fed, snap_old, incr, jobs, diag, ud, &ranked, &so);
     fed = snap_old = NULL;
+    snap_write_start(&so, cache, rkey);
   }
   rep.related = ranked;
 
@@ -1776,6 +1803,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     free(dst);
   }
   XXH3_freeState(lst);
+  snap_write_end(&so, diag, ud);
   /* Sources that are gone: their rows go, and so do their outputs when
    * they are still exactly what nutgraf wrote. */
   for (size_t k = 0; k < nrows; k++) {
@@ -1805,15 +1833,11 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       if (!ce.message[0])
         ng_error_set(&ce, NG_ERR_IO, NULL, 0, 0, "build cache is damaged");
       cache_failed(&cache, diag, ud, &ce);
-    } else if (so.data && !ce.message[0] && so.digest == snap_digest(&es, recs) &&
-               ng_cache_snap_write(cache, NG_RELATED_SNAP_VERSION, rkey, so.data, so.len, &ce) <
-                   0) {
-      warn(diag, ud, ce.file, ce.message); /* the next build reads the records */
     }
   }
-  free(so.data);
   result = rep.errors ? 1 : 0;
 out:
+  snap_write_end(&so, diag, ud);
   if (recs)
     for (size_t i = 0; i < es.n; i++)
       record_clear(&recs[i]);

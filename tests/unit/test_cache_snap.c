@@ -357,3 +357,18 @@ Test(snap, a_stale_row_that_cannot_give_its_inputs_falls_back) {
   cr_assert(strstr(d.last_warning.message, "checksum"), "%s", d.last_warning.message);
   outputs_as_fresh();
 }
+
+Test(snap, a_snapshot_that_cannot_be_written_is_a_warning) {
+  diags d;
+  build(&d);
+  char *snap = path_of(SNAP);
+  sh("rm -f '%s' && mkdir '%s'", snap, snap); /* rename(2) onto it fails, even for root */
+  append("content/a.md", "\nLuis Ortega spoke again.\n");
+  build(&d);
+  cr_assert_eq(d.warnings, 2, "%d warnings", d.warnings); /* unreadable, then unwritable */
+  cr_assert(strstr(d.last_warning.message, "related snapshot: cannot write"), "%s",
+            d.last_warning.message);
+  outputs_as_fresh();
+  sh("rmdir '%s'%s", snap, "");
+  free(snap);
+}
