@@ -632,10 +632,10 @@ static ng_related *fork_old(ng_related *cur, const entries *es, const record *re
 #define SNAP_DRIFT(n) (16 + (n) / 128)
 
 /* A snapshot of this build's related state: asked for with want, encoded
- * by relate before indexing, then written on a thread while the outputs
- * are (the file need not wait for the rows: a build that reads it checks
- * each doc's stamp against its row, so a snapshot ahead of rows that were
- * never committed only costs those docs a row read). */
+ * by relate before indexing, then written on a thread while the site is
+ * indexed and ranked and the outputs are written (the file need not wait for the rows: a build that
+ * reads it checks each doc's stamp against its row, so a snapshot ahead of rows that were never
+ * committed only costs those docs a row read). */
 typedef struct snap_out {
   int want;
   void *data;
@@ -657,12 +657,11 @@ static void *snap_write_thread(void *arg) {
   return NULL;
 }
 
-/* Start writing what relate encoded (on this thread if no other starts). */
-static void snap_write_start(snap_out *so, const ng_cache *cache, uint64_t rkey) {
-  if (!so->data || !cache)
+/* Start writing what relate encoded into so->cache (on this thread if no
+ * other starts). */
+static void snap_write_start(snap_out *so) {
+  if (!so->data || !so->cache)
     return;
-  so->cache = cache;
-  so->rkey = rkey;
   so->started = pthread_create(&so->th, NULL, snap_write_thread, so) == 0;
   if (!so->started)
     snap_write_thread(so);
@@ -699,6 +698,7 @@ static void snap_save(const ng_related *r, const entries *es, const record *recs
   if (ng_related_save(r, stamps, &so->data, &so->len, &e) < 0)
     so->data = NULL; /* not saved: the next build reads the records */
   free(stamps);
+  snap_write_start(so); /* its memory goes back while the site is indexed and ranked */
 }
 
 typedef struct prep_job {
@@ -1690,11 +1690,12 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     incr = seen[k] || rows[k].kind != 1 || rows[k].rkey != rkey;
   size_t ranked = 0;
   /* A new snapshot when the related inputs changed or there was none. */
+  so.cache = cache;
+  so.rkey = rkey;
   so.want = cache && need_related && rep.tagged && (!snap_used || drift > SNAP_DRIFT(rep.tagged));
   if (need_related && rep.tagged) {
     related = relate(&cfg, &es, recs, fed, snap_old, incr, jobs, diag, ud, &ranked, &so);
     fed = snap_old = NULL;
-    snap_write_start(&so, cache, rkey);
   }
   rep.related = ranked;
 
