@@ -626,6 +626,81 @@ static ng_related *fork_old(ng_related *cur, const entries *es, const record *re
   return r;
 }
 
+/* A snapshot is written again when more docs than this differ from it
+ * (each costs a row read and a feed in every build until then), or when
+ * there was none to use. */
+#define SNAP_DRIFT(n) (16 + (n) / 128)
+
+/* A snapshot of this build's related state: asked for with want, encoded
+ * by relate before indexing, then written on a thread while the site is
+ * indexed and ranked and the outputs are written (the file need not wait for the rows: a build that
+ * reads it checks each doc's stamp against its row, so a snapshot ahead of rows that were never
+ * committed only costs those docs a row read). */
+typedef struct snap_out {
+  int want;
+  void *data;
+  size_t len;
+  const ng_cache *cache;
+  uint64_t rkey;
+  int rc;
+  ng_error e;
+  pthread_t th;
+  int started;
+} snap_out;
+
+static void *snap_write_thread(void *arg) {
+  snap_out *so = arg;
+  so->rc =
+      ng_cache_snap_write(so->cache, NG_RELATED_SNAP_VERSION, so->rkey, so->data, so->len, &so->e);
+  free(so->data);
+  so->data = NULL;
+  return NULL;
+}
+
+/* Start writing what relate encoded into so->cache (on this thread if no
+ * other starts). */
+static void snap_write_start(snap_out *so) {
+  if (!so->data || !so->cache)
+    return;
+  so->started = pthread_create(&so->th, NULL, snap_write_thread, so) == 0;
+  if (!so->started)
+    snap_write_thread(so);
+  else
+    so->rc = 0;
+}
+
+static void warn(ng_diag_fn diag, void *ud, const char *file, const char *msg);
+
+/* Wait for the write; a failure is a warning (the next build reads the
+ * records). */
+static void snap_write_end(snap_out *so, ng_diag_fn diag, void *ud) {
+  if (so->started)
+    pthread_join(so->th, NULL);
+  so->started = 0;
+  if (so->cache && so->rc < 0)
+    warn(diag, ud, so->e.file, so->e.message);
+  so->cache = NULL;
+  free(so->data);
+  so->data = NULL;
+}
+
+static void snap_save(const ng_related *r, const entries *es, const record *recs, snap_out *so) {
+  ng_error e;
+  if (!so || !so->want)
+    return;
+  size_t n = ng_related_count(r);
+  uint64_t *stamps = ng_malloc((n ? n : 1) * sizeof *stamps);
+  if (!stamps)
+    return;
+  for (size_t i = 0, d = 0; i < es->n && d < n; i++)
+    if (recs[i].ok)
+      stamps[d++] = recs[i].hash;
+  if (ng_related_save(r, stamps, &so->data, &so->len, &e) < 0)
+    so->data = NULL; /* not saved: the next build reads the records */
+  free(stamps);
+  snap_write_start(so); /* its memory goes back while the site is indexed and ranked */
+}
+
 typedef struct prep_job {
   ng_related *r;
   int rc;
@@ -645,23 +720,25 @@ static void *prep_thread(void *arg) {
  * differ from it are ranked; the others get rec->keep (their outputs stay
  * as they are). */
 static ng_related *relate(const ng_config *cfg, const entries *es, record *recs, ng_related *fed,
-                          int incr, int jobs, ng_diag_fn diag, void *ud, size_t *ranked) {
+                          ng_related *old, int incr, int jobs, ng_diag_fn diag, void *ud,
+                          size_t *ranked, snap_out *so) {
   ng_error e;
   ng_error_clear(&e);
-  ng_related *r = fed ? fed : feed_site(cfg, es, recs, &e), *old = NULL;
+  ng_related *r = fed ? fed : feed_site(cfg, es, recs, &e);
   unsigned char *want = NULL;
   double *bars = NULL;
   *ranked = 0;
   if (!r)
     goto fail;
   if (incr) {
-    prep_job pj = {fork_old(r, es, recs, &e), 0, {0}};
+    prep_job pj = {old ? old : fork_old(r, es, recs, &e), 0, {0}};
     if (!(old = pj.r))
       goto fail;
     pthread_t th;
     int threaded = jobs > 1 && pthread_create(&th, NULL, prep_thread, &pj) == 0;
     if (!threaded)
       prep_thread(&pj);
+    snap_save(r, es, recs, so);
     int rc = ng_related_prepare(r, &e);
     if (threaded)
       pthread_join(th, NULL);
@@ -671,6 +748,10 @@ static ng_related *relate(const ng_config *cfg, const entries *es, record *recs,
       e = pj.e;
       goto fail;
     }
+  } else {
+    ng_related_free(old);
+    old = NULL;
+    snap_save(r, es, recs, so);
   }
   size_t n = ng_related_count(r);
   if (old) {
@@ -1026,6 +1107,111 @@ static int take_blob(const char *path, uint64_t hash, const void *blob, size_t l
   return 0;
 }
 
+/* Is the set of tagged articles the one the cache's rows link (every
+ * tagged article has a row of this build key, no other article has one)?
+ * Then the last build's related state is known and this one differs from
+ * it only by the articles tagged now. */
+static int same_linked_set(const entries *es, const record *recs, const ng_cache_row *rows,
+                           size_t nrows, const unsigned char *seen, uint64_t rkey) {
+  for (size_t i = 0; i < es->n; i++) {
+    const ng_cache_row *row = recs[i].row;
+    int linked = row && row->kind == 1 && row->rkey == rkey;
+    if (es->v[i].article && (recs[i].ok ? !linked : linked))
+      return 0;
+  }
+  for (size_t k = 0; k < nrows; k++)
+    if (!seen[k] && rows[k].kind == 1 && rows[k].rkey == rkey)
+      return 0;
+  return 1;
+}
+
+/* The related state from the last snapshot (same_linked_set must hold):
+ * *old gets the last build's state and the result is this build's. The
+ * snapshot need not be the last build's: a doc whose stamp (the source
+ * hash its inputs came from) is not its row's hash is fed again from its
+ * row first, then the articles tagged now are. *drift gets how many docs
+ * of the result differ from the snapshot. NULL when there is no usable
+ * snapshot: none or another one (quiet), damaged (warned), or a label it
+ * cannot tell without every blob. */
+static ng_related *snap_site(const ng_config *cfg, ng_cache *cache, const entries *es,
+                             const record *recs, uint64_t rkey, ng_related **old, size_t *drift,
+                             ng_diag_fn diag, void *ud) {
+  ng_error e;
+  ng_error_clear(&e);
+  *old = NULL;
+  *drift = 0;
+  void *data;
+  size_t len, d = 0;
+  int rc = ng_cache_snap_read(cache, NG_RELATED_SNAP_VERSION, rkey, &data, &len, &e);
+  if (rc != 0)
+    goto quit;
+  ng_related_opts o;
+  related_opts_of(cfg, &o);
+  ng_related *r = ng_related_load(&o, data, len, &e);
+  if (!r) {
+    rc = -1;
+    goto quit;
+  }
+  ng_term *terms = NULL;
+  size_t tcap = 0;
+  /* The same articles, else it is another site's (quiet). */
+  for (size_t i = 0; i < es->n && rc == 0; i++) {
+    if (!recs[i].ok)
+      continue;
+    const char *p = ng_related_doc_path(r, (uint32_t)d++);
+    rc = !p || strcmp(p, es->v[i].rel) != 0;
+  }
+  if (rc == 0 && d != ng_related_count(r))
+    rc = 1;
+  /* Docs whose inputs changed since: from their rows. */
+  for (size_t i = 0, k = 0; i < es->n && rc == 0; i++) {
+    const record *rec = &recs[i];
+    if (!rec->ok)
+      continue;
+    uint32_t doc = (uint32_t)k++;
+    if (ng_related_doc_stamp(r, doc) == rec->row->hash)
+      continue;
+    void *blob = NULL;
+    size_t blen;
+    uint64_t h;
+    /* a row that cannot give its inputs: the blob path finds out why */
+    rc = ng_cache_related(cache, es->v[i].rel, rkey, &blob, &blen, &h, &e) != 0 ||
+                 h != rec->row->hash
+             ? 1
+             : 0;
+    if (rc == 0 && feed_related(r, doc, es->v[i].rel, blob, blen, &terms, &tcap, &e) < 0)
+      rc = 1;
+    free(blob);
+  }
+  if (rc == 0 && !(*old = ng_related_fork(r, &e)))
+    rc = 1;
+  for (size_t i = 0, k = 0; rc == 0 && i < es->n; i++) {
+    const record *rec = &recs[i];
+    if (!rec->ok)
+      continue;
+    uint32_t doc = (uint32_t)k++;
+    if (rec->fresh &&
+        feed_related(r, doc, es->v[i].rel, rec->rel, rec->rlen, &terms, &tcap, &e) < 0)
+      rc = 1;
+    *drift += ng_related_doc_stamp(r, doc) != rec->hash;
+  }
+  free(terms);
+  if (rc == 0 && ng_related_unsure_labels(r))
+    rc = 1; /* an edited article gave a label others may give differently */
+  if (rc == 0)
+    return r;
+  ng_related_free(*old);
+  *old = NULL;
+  ng_related_free(r);
+quit:
+  if (rc < 0) {
+    char msg[2300];
+    snprintf(msg, sizeof msg, "%s; using the cached records", e.message);
+    warn(diag, ud, e.file[0] ? e.file : NULL, msg);
+  }
+  return NULL;
+}
+
 /* Forget the cache's contents: rows are no longer there. */
 static void drop_rows(record *recs, size_t n, ng_cache_row **rows, size_t *nrows,
                       unsigned char **seen) {
@@ -1332,7 +1518,9 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   int result = -1;
   record *recs = NULL;
   ng_related *related = NULL;
-  ng_related *fed = NULL; /* the site fed while the cache loaded (feed_thread) */
+  ng_related *fed = NULL;      /* the site fed while the cache loaded (feed_thread) */
+  ng_related *snap_old = NULL; /* with fed from the snapshot: the last build's state */
+  snap_out so = {0};           /* the snapshot this build writes */
   unsigned char *seen = NULL;
   cache_ops ops = {0};
   progress prog = {0};
@@ -1411,7 +1599,14 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     if (!seen[k] && rows[k].kind == 1 && rows[k].rkey == rkey)
       need_related = 1; /* its source is gone */
 
-  if (need_related) {
+  /* With the last build's related snapshot, no cached blob is read. */
+  int snap_used = 0;
+  size_t drift = 0;
+  if (need_related && cache && !force && same_linked_set(&es, recs, rows, nrows, seen, rkey)) {
+    fed = snap_site(&cfg, cache, &es, recs, rkey, &snap_old, &drift, diag, ud);
+    snap_used = fed != NULL;
+  }
+  if (need_related && !snap_used) {
     /* Cached articles bring their related inputs from the cache, in one
      * query; what it cannot give is tagged again. */
     int missing = 0;
@@ -1460,6 +1655,8 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
       tag_all(&cfg, &es, recs, eng, tg, jobs, &prog);
     }
   }
+  if (ostat_later)
+    check_outputs(&cfg, &es, recs, in_place, jobs);
 
   for (size_t i = 0; i < es.n; i++) {
     if (!es.v[i].article)
@@ -1478,7 +1675,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
    * with its inputs (fresh ones: the old inputs), and no other article
    * linked in the last build (none gone, none failing now). */
   int incr = need_related && cache && !force;
-  for (size_t i = 0; i < es.n && incr; i++) {
+  for (size_t i = 0; i < es.n && incr && !snap_used; i++) {
     const record *rec = &recs[i];
     const ng_cache_row *row = rec->row;
     int linked = row && row->kind == 1 && row->rkey == rkey;
@@ -1489,12 +1686,16 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     else
       incr = !linked;
   }
-  for (size_t k = 0; k < nrows && incr; k++)
+  for (size_t k = 0; k < nrows && incr && !snap_used; k++)
     incr = seen[k] || rows[k].kind != 1 || rows[k].rkey != rkey;
   size_t ranked = 0;
+  /* A new snapshot when the related inputs changed or there was none. */
+  so.cache = cache;
+  so.rkey = rkey;
+  so.want = cache && need_related && rep.tagged && (!snap_used || drift > SNAP_DRIFT(rep.tagged));
   if (need_related && rep.tagged) {
-    related = relate(&cfg, &es, recs, fed, incr, jobs, diag, ud, &ranked);
-    fed = NULL;
+    related = relate(&cfg, &es, recs, fed, snap_old, incr, jobs, diag, ud, &ranked, &so);
+    fed = snap_old = NULL;
   }
   rep.related = ranked;
 
@@ -1603,6 +1804,7 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
     free(dst);
   }
   XXH3_freeState(lst);
+  snap_write_end(&so, diag, ud);
   /* Sources that are gone: their rows go, and so do their outputs when
    * they are still exactly what nutgraf wrote. */
   for (size_t k = 0; k < nrows; k++) {
@@ -1636,9 +1838,11 @@ int ng_site_build(const char *site_dir, int flags, ng_diag_fn diag, void *ud,
   }
   result = rep.errors ? 1 : 0;
 out:
+  snap_write_end(&so, diag, ud);
   if (recs)
     for (size_t i = 0; i < es.n; i++)
       record_clear(&recs[i]);
+  ng_related_free(snap_old); /* before fed: a fork of it */
   ng_related_free(fed);
   ng_related_free(related);
   free(recs);

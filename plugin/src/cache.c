@@ -2,6 +2,7 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 struct ng_cache {
   sqlite3 *db;
   char *path;
-  sqlite3_stmt *put, *put_stat, *del, *managed;
+  sqlite3_stmt *put, *put_stat, *del, *managed, *related;
   int damaged; /* a statement met a corrupt page since the last open */
 };
 
@@ -48,7 +49,8 @@ static void finalize_all(ng_cache *c) {
   sqlite3_finalize(c->put_stat);
   sqlite3_finalize(c->del);
   sqlite3_finalize(c->managed);
-  c->put = c->put_stat = c->del = c->managed = NULL;
+  sqlite3_finalize(c->related);
+  c->put = c->put_stat = c->del = c->managed = c->related = NULL;
 }
 
 static void close_db(ng_cache *c) {
@@ -66,6 +68,8 @@ static void remove_files(const char *path) {
   snprintf(side, sizeof side, "%s-shm", path);
   unlink(side);
   snprintf(side, sizeof side, "%s-journal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-related", path);
   unlink(side);
 }
 
@@ -100,7 +104,11 @@ static int prepare_all(ng_cache *c) {
                  sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE path=?1", -1, &c->del, NULL) !=
                      SQLITE_OK ||
                  sqlite3_prepare_v2(c->db, "SELECT managed, mcheck, hash FROM files WHERE path=?1",
-                                    -1, &c->managed, NULL) != SQLITE_OK
+                                    -1, &c->managed, NULL) != SQLITE_OK ||
+                 sqlite3_prepare_v2(c->db,
+                                    "SELECT related, rcheck, hash FROM files WHERE path=?1 AND "
+                                    "kind=1 AND rkey=?2",
+                                    -1, &c->related, NULL) != SQLITE_OK
              ? -1
              : 0;
 }
@@ -408,6 +416,45 @@ int ng_cache_managed(ng_cache *c, const char *path, char **out, size_t *len, uin
   return 0;
 }
 
+int ng_cache_related(ng_cache *c, const char *path, uint64_t rkey, void **out, size_t *len,
+                     uint64_t *hash, ng_error *err) {
+  *out = NULL;
+  *len = 0;
+  sqlite3_stmt *st = c->related;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)rkey);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(st);
+    return 1;
+  }
+  if (rc != SQLITE_ROW) {
+    db_error(c, err, "reading");
+    sqlite3_reset(st);
+    return -1;
+  }
+  const void *b = sqlite3_column_blob(st, 0);
+  size_t n = (size_t)sqlite3_column_bytes(st, 0);
+  if (!b || XXH3_64bits(b, n) != (uint64_t)sqlite3_column_int64(st, 1)) {
+    ng_error_set(err, NG_ERR_IO, c->path, 0, 0, "build cache: checksum mismatch for %s", path);
+    sqlite3_reset(st);
+    return -1;
+  }
+  *hash = (uint64_t)sqlite3_column_int64(st, 2);
+  void *copy = ng_malloc(n ? n : 1);
+  if (!copy) {
+    sqlite3_reset(st);
+    ng_error_set(err, NG_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    return -1;
+  }
+  memcpy(copy, b, n);
+  sqlite3_reset(st);
+  *out = copy;
+  *len = n;
+  return 0;
+}
+
 int ng_cache_begin(ng_cache *c, ng_error *err) {
   if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
     db_error(c, err, "writing");
@@ -489,4 +536,155 @@ int ng_cache_commit(ng_cache *c, ng_error *err) {
 void ng_cache_rollback(ng_cache *c) {
   if (c->db && !sqlite3_get_autocommit(c->db))
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- The related snapshot: PATH-related ---- */
+
+#define SNAP_MAGIC "ngsnap\0\1"
+#define SNAP_HEAD 40 /* magic, version, 0 (u32), rules key, length, checksum (u64) */
+
+static uint64_t snap_check(const unsigned char *head, const void *data, size_t len) {
+  XXH3_state_t *st = XXH3_createState();
+  if (!st)
+    return 0;
+  XXH3_64bits_reset(st);
+  XXH3_64bits_update(st, head, SNAP_HEAD - 8);
+  XXH3_64bits_update(st, data, len);
+  uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
+static char *snap_path(const ng_cache *c) {
+  size_t n = strlen(c->path) + 9;
+  char *p = ng_malloc(n);
+  if (p)
+    snprintf(p, n, "%s-related", c->path);
+  return p;
+}
+
+static int read_all(int fd, void *buf, size_t len) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t r = read(fd, (char *)buf + done, len - done);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return -1;
+    done += (size_t)r;
+  }
+  return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t w = write(fd, (const char *)buf + done, len - done);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      return -1;
+    done += (size_t)w;
+  }
+  return 0;
+}
+
+int ng_cache_snap_read(const ng_cache *c, uint32_t version, uint64_t rkey, void **data, size_t *len,
+                       ng_error *err) {
+  *data = NULL;
+  *len = 0;
+  char *path = snap_path(c);
+  if (!path) {
+    ng_error_set(err, NG_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    return -1;
+  }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  unsigned char head[SNAP_HEAD];
+  int rc = 1;
+  const char *why = NULL;
+  if (fd < 0 || fstat(fd, &st) < 0)
+    goto done; /* none: nothing to say */
+  if (st.st_size < SNAP_HEAD || read_all(fd, head, SNAP_HEAD) < 0) {
+    why = "truncated";
+    goto done;
+  }
+  uint32_t v;
+  uint64_t k, n, check;
+  memcpy(&v, head + 8, 4);
+  memcpy(&k, head + 16, 8);
+  memcpy(&n, head + 24, 8);
+  memcpy(&check, head + 32, 8);
+  if (memcmp(head, SNAP_MAGIC, 8) != 0) {
+    why = "not a snapshot";
+    goto done;
+  }
+  if (v != version || k != rkey)
+    goto done; /* another version's or rules': not used */
+  if (n != (uint64_t)st.st_size - SNAP_HEAD || n > SIZE_MAX) {
+    why = "truncated";
+    goto done;
+  }
+  void *buf = ng_malloc(n ? (size_t)n : 1);
+  if (!buf) {
+    ng_error_set(err, NG_ERR_NOMEM, path, 0, 0, "out of memory");
+    rc = -1;
+    goto done;
+  }
+  if (read_all(fd, buf, (size_t)n) < 0) {
+    free(buf);
+    why = "truncated";
+    goto done;
+  }
+  if (snap_check(head, buf, (size_t)n) != check) {
+    free(buf);
+    why = "checksum mismatch";
+    goto done;
+  }
+  *data = buf;
+  *len = (size_t)n;
+  rc = 0;
+done:
+  if (why) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "related snapshot: %s", why);
+    rc = -1;
+  }
+  if (fd >= 0)
+    close(fd);
+  free(path);
+  return rc;
+}
+
+int ng_cache_snap_write(const ng_cache *c, uint32_t version, uint64_t rkey, const void *data,
+                        size_t len, ng_error *err) {
+  char *path = snap_path(c);
+  size_t tl = path ? strlen(path) + 32 : 0;
+  char *tmp = path ? ng_malloc(tl) : NULL;
+  if (!tmp) {
+    free(path);
+    ng_error_set(err, NG_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    return -1;
+  }
+  snprintf(tmp, tl, "%s.%ld.tmp", path, (long)getpid());
+  unsigned char head[SNAP_HEAD] = {0};
+  uint64_t n = len;
+  memcpy(head, SNAP_MAGIC, 8);
+  memcpy(head + 8, &version, 4);
+  memcpy(head + 16, &rkey, 8);
+  memcpy(head + 24, &n, 8);
+  uint64_t check = snap_check(head, data, len);
+  memcpy(head + 32, &check, 8);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int rc = fd >= 0 && write_all(fd, head, SNAP_HEAD) == 0 && write_all(fd, data, len) == 0 ? 0 : -1;
+  if (fd >= 0 && close(fd) < 0)
+    rc = -1;
+  if (rc == 0 && rename(tmp, path) < 0)
+    rc = -1;
+  if (rc < 0) {
+    ng_error_set(err, NG_ERR_IO, path, 0, 0, "related snapshot: cannot write: %s", strerror(errno));
+    unlink(tmp);
+  }
+  free(tmp);
+  free(path);
+  return rc;
 }

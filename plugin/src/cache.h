@@ -15,7 +15,8 @@
  * every page it reads; a checksum mismatch), lacks our meta row (foreign) or has another
  * format version (newer or older) is reported as a one-line warning and
  * replaced by an empty cache. Two processes may build one site at once:
- * WAL mode, a busy timeout, and all writes of a build in one transaction. */
+ * WAL mode, a busy timeout, and all writes of a build in one transaction.
+ * Beside the database, one file holds the related snapshot (see below). */
 #ifndef NG_CACHE_H
 #define NG_CACHE_H
 
@@ -88,5 +89,30 @@ int ng_cache_put_stat(ng_cache *c, const ng_cache_row *r, ng_error *err);
 int ng_cache_delete(ng_cache *c, const char *path, ng_error *err);
 int ng_cache_commit(ng_cache *c, ng_error *err);
 void ng_cache_rollback(ng_cache *c);
+
+/* The related blob of one article row made with rkey (caller frees *out)
+ * and its source hash. Returns 0, 1 when there is no such row, or -1 with
+ * *err (damage, checksum mismatch: reset the cache). */
+int ng_cache_related(ng_cache *c, const char *path, uint64_t rkey, void **out, size_t *len,
+                     uint64_t *hash, ng_error *err);
+
+/* The related snapshot: one file beside the database (PATH-related) with
+ * the encoded related state of a build (ng_related_save), stamped with the
+ * caller's format version and rules key and an XXH3 checksum of it all.
+ * It is written whole (temp file + rename) and outside the transaction:
+ * what it holds is checked against the rows by the caller (each doc's
+ * stamp is the source hash its inputs came from). ng_cache_reset removes
+ * it.
+ *
+ * read: 0 with *data (malloc'd, caller frees; *len bytes, checksum
+ * verified); 1 when there is none or it was made for another version or
+ * rules key (a mere mismatch: nothing to report); -1 with *err when it is
+ * damaged (not ours, truncated, checksum mismatch) or on OOM. Reads only
+ * the file: may run on any thread. write: 0, or -1 with *err (the old file
+ * stays). */
+int ng_cache_snap_read(const ng_cache *c, uint32_t version, uint64_t rkey, void **data, size_t *len,
+                       ng_error *err);
+int ng_cache_snap_write(const ng_cache *c, uint32_t version, uint64_t rkey, const void *data,
+                        size_t len, ng_error *err);
 
 #endif

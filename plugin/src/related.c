@@ -178,6 +178,7 @@ typedef struct feat {
   float idf;
   uint8_t cut;
   uint8_t unsure; /* fork: label_doc was reset and has not added f again */
+  uint8_t kind;   /* = its table entry's tag, here where indexing looks */
 } feat;
 
 typedef struct rawf {
@@ -196,7 +197,8 @@ typedef struct doc {
   uint32_t sid; /* section id + 1, 0 = none */
   uint32_t nraw, craw;
   rawf *raw;
-  uint8_t borrowed; /* raw points into the fork's rawblock: not its own */
+  uint8_t borrowed; /* raw points into a fork's rawblock or the snapshot: not its own */
+  uint64_t stamp;   /* what the snapshot it was loaded from said of it */
   uint32_t nman, cman;
   const char **man; /* hand-link targets (arena) */
 } doc;
@@ -229,6 +231,7 @@ struct ng_related {
   result *res;
   const unsigned char *want; /* docs to rank (NULL: all), during compute */
   rawf *rawblock;            /* a fork's copy of every doc's raw features */
+  void *snapbuf;             /* the snapshot loaded: strings and raw features */
 };
 
 void ng_related_opts_default(ng_related_opts *o) {
@@ -301,6 +304,7 @@ void ng_related_free(ng_related *r) {
     free(r->docs[i].man);
   }
   free(r->rawblock);
+  free(r->snapbuf);
   if (r->res)
     for (uint32_t i = 0; i < r->ndocs; i++)
       free(r->res[i].links); /* one block with reasons and missing */
@@ -419,6 +423,7 @@ static uint32_t intern_feat(ng_related *r, uint32_t d, ng_feature_kind kind, con
     memset(ft, 0, sizeof *ft);
     ft->label = k;
     ft->label_doc = d;
+    ft->kind = (uint8_t)kind;
   } else if (d == ft->label_doc) {
     if (!ft->unsure)
       return f;
@@ -690,7 +695,7 @@ static void merge_raw(ng_related *r, uint32_t d, uint32_t *last, uint32_t *pos) 
     rawf x = dc->raw[i];
     if (last[x.f] == d + 1) {
       rawf *p = &dc->raw[pos[x.f]];
-      if (r->feats.ent[x.f].tag == NG_FEAT_TERM)
+      if (r->fv[x.f].kind == NG_FEAT_TERM)
         p->w += x.w;
       else if (x.w > p->w)
         p->w = x.w;
@@ -712,7 +717,8 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
     const feat *ft = &r->fv[dc->raw[i].f];
     if (ft->cut)
       continue;
-    if (r->feats.ent[dc->raw[i].f].tag == NG_FEAT_TERM) {
+    __builtin_prefetch(&r->feats.ent[dc->raw[i].f]); /* the sort reads it */
+    if (ft->kind == NG_FEAT_TERM) {
       if (ft->df < 2 || !K)
         continue;
       /* keep the K best in terms[0..nterm), best first */
@@ -732,7 +738,7 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
   qsort_r(tmp, nt, sizeof *tmp, sel_canon_cmp, r);
   double norm[NG_FEAT_KINDS] = {0}, wsum = 0;
   for (size_t i = 0; i < nt; i++)
-    norm[r->feats.ent[tmp[i].f].tag] += tmp[i].x * tmp[i].x;
+    norm[r->fv[tmp[i].f].kind] += tmp[i].x * tmp[i].x;
   for (int k = 0; k < NG_FEAT_KINDS; k++)
     wsum += r->o.weight[k];
   double scale[NG_FEAT_KINDS];
@@ -740,7 +746,7 @@ static size_t build_vector(ng_related *r, doc *dc, sel *tmp, sel *terms) {
     scale[k] = norm[k] > 0 ? sqrt(r->o.weight[k] / wsum) / sqrt(norm[k]) : 0;
   size_t n = 0;
   for (size_t i = 0; i < nt; i++) {
-    double u = tmp[i].x * scale[r->feats.ent[tmp[i].f].tag];
+    double u = tmp[i].x * scale[r->fv[tmp[i].f].kind];
     if (r->fv[tmp[i].f].df >= 2 && u > 0)
       tmp[n++] = (sel){tmp[i].f, u};
   }
@@ -761,7 +767,7 @@ typedef struct worker {
   ng_related *r;
   atomic_uint *next;
   atomic_int *failed;
-  float *acc; /* 0 = untouched: every product is > 0 */
+  float *acc; /* 0 = untouched: only products > 0 are added */
   uint32_t *touched;
   cand *top;
   pthread_t tid;
@@ -892,9 +898,12 @@ static int query(worker *w, uint32_t a) {
     float qu = q->u;
     for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
       uint32_t b = p->f;
+      float x = qu * p->u;
+      if (!(x > 0)) /* underflow (weights 1e25 apart): adds nothing, touches nothing */
+        continue;
       if (acc[b] == 0)
         w->touched[ntouched++] = b;
-      acc[b] += qu * p->u; /* float, same order as overlap(): same bits */
+      acc[b] += x; /* float, same order as overlap(): same bits */
     }
   }
   /* Hand links, then the automatic top list. */
@@ -1008,6 +1017,25 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* Start loading the feature entries doc d's raw list (vector: its vector)
+ * will touch: the tables are big, a doc's features are scattered over
+ * them, and a whole doc ahead is far enough to hide the misses. */
+static void prefetch_doc(const ng_related *r, uint32_t d, int vector, const uint32_t *last) {
+  if (d >= r->ndocs)
+    return;
+  if (vector) {
+    for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++)
+      __builtin_prefetch(&r->fv[r->vec[i].f]);
+    return;
+  }
+  const doc *dc = &r->docs[d];
+  for (uint32_t i = 0; i < dc->nraw; i++) {
+    __builtin_prefetch(&r->fv[dc->raw[i].f]);
+    if (last)
+      __builtin_prefetch(&last[dc->raw[i].f]);
+  }
+}
+
 static int build_index(ng_related *r) {
   uint32_t N = r->ndocs, nf = r->feats.n;
   const ng_related_opts *o = &r->o;
@@ -1020,6 +1048,7 @@ static int build_index(ng_related *r) {
     return -1;
   }
   for (uint32_t d = 0; d < N; d++) {
+    prefetch_doc(r, d + 1, 0, last);
     merge_raw(r, d, last, pos);
     if (r->docs[d].nraw > maxraw)
       maxraw = r->docs[d].nraw;
@@ -1047,6 +1076,7 @@ static int build_index(ng_related *r) {
     return -1;
   }
   for (uint32_t d = 0; d < N; d++) {
+    prefetch_doc(r, d + 1, 0, NULL);
     size_t n = build_vector(r, &r->docs[d], tmp, terms);
     if (len + n > UINT32_MAX) {
       free(tmp);
@@ -1083,11 +1113,13 @@ static int build_index(ng_related *r) {
   r->posts = ng_malloc((len ? len : 1) * sizeof *r->posts);
   if (!r->posts)
     return -1;
-  for (uint32_t d = 0; d < N; d++)
+  for (uint32_t d = 0; d < N; d++) {
+    prefetch_doc(r, d + 1, 1, NULL);
     for (uint32_t i = r->voff[d]; i < r->voff[d + 1]; i++) {
       feat *ft = &r->fv[r->vec[i].f];
       r->posts[ft->post + ft->npost++] = (vent){d, r->vec[i].u};
     }
+  }
   /* Path ranks for tie breaks. */
   uint32_t *order = ng_malloc(((size_t)N + 1) * sizeof *order);
   r->prank = ng_malloc(((size_t)N + 1) * sizeof *r->prank);
@@ -1241,9 +1273,12 @@ static void mark_reached(const ng_related *r, uint32_t d, const uint32_t *map, c
       continue;
     float qu = r->vec[i].u;
     for (const vent *p = r->posts + ft->post, *pe = p + ft->npost; p < pe; p++) {
+      float x = qu * p->u;
+      if (!(x > 0)) /* as in query */
+        continue;
       if (sc->acc[p->f] == 0)
         sc->touched[nt++] = p->f;
-      sc->acc[p->f] += qu * p->u;
+      sc->acc[p->f] += x;
     }
   }
   for (size_t i = 0; i < nt; i++) {
@@ -1364,3 +1399,335 @@ DOC_FIELD(title, title, const char *, NULL)
 DOC_FIELD(url, url, const char *, NULL)
 DOC_FIELD(section, section, const char *, NULL)
 DOC_FIELD(date, date, int64_t, NG_DATE_UNKNOWN)
+
+/* ---- Snapshots: a site's inputs as one blob (see related.h) ----
+ *
+ * Layout (native endian; offsets from the start, every section 4-aligned,
+ * the raw features 8-aligned so docs can point at them in place):
+ *   head   magic version ndocs nfeats nman 0 (u32 each), nraw pool (u64)
+ *   pool   NUL-terminated strings, zero-padded to a multiple of 8
+ *   raw    nraw x (u32 feature, f32 weight)      docs' raw features in order
+ *   docs   ndocs x (u32 path title url section, i64 date, u64 stamp,
+ *                   u32 nraw nman)
+ *   feats  nfeats x (u32 key label kind)
+ *   man    nman x u32                            hand-link targets in order */
+
+#define SNAP_MAGIC 0x53524e4eu /* "NNRS" read as a little-endian u32 */
+#define SNAP_HEAD 40
+#define SNAP_DOC 40
+#define SNAP_FEAT 12
+
+static void put32(unsigned char **p, uint32_t v) {
+  memcpy(*p, &v, 4);
+  *p += 4;
+}
+
+static void put64(unsigned char **p, uint64_t v) {
+  memcpy(*p, &v, 8);
+  *p += 8;
+}
+
+static uint32_t get32(const unsigned char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+static uint64_t get64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* Append s (with its NUL) to the pool; returns its offset. */
+static uint32_t pool_put(unsigned char *pool, size_t *len, const char *s) {
+  size_t n = strlen(s) + 1, off = *len;
+  memcpy(pool + off, s, n);
+  *len += n;
+  return (uint32_t)off;
+}
+
+int ng_related_save(const ng_related *r, const uint64_t *stamps, void **out, size_t *outlen,
+                    ng_error *err) {
+  *out = NULL;
+  *outlen = 0;
+  if (r->computed || !r->sorted) {
+    ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: snapshot of a computed or unsorted site");
+    return -1;
+  }
+  uint32_t nf = r->feats.n, N = r->ndocs;
+  /* Features some doc has, renumbered densely; first[f] = its first doc,
+   * which (docs in path order) must be the doc its label came from. */
+  uint32_t *id = ng_malloc(((size_t)nf + 1) * sizeof *id);
+  uint32_t *first = ng_malloc(((size_t)nf + 1) * sizeof *first);
+  if (!id || !first) {
+    free(id);
+    free(first);
+    return oom(err);
+  }
+  for (uint32_t f = 0; f < nf; f++)
+    id[f] = first[f] = UINT32_MAX;
+  uint64_t nraw = 0, nman = 0, pool = 0;
+  uint32_t used = 0;
+  for (uint32_t d = 0; d < N; d++) {
+    const doc *dc = &r->docs[d];
+    nraw += dc->nraw;
+    nman += dc->nman;
+    pool += strlen(dc->path) + strlen(dc->title) + strlen(dc->url) + strlen(dc->section) + 4;
+    for (uint32_t i = 0; i < dc->nman; i++)
+      pool += strlen(dc->man[i]) + 1;
+    for (uint32_t i = 0; i < dc->nraw; i++) {
+      uint32_t f = dc->raw[i].f;
+      if (first[f] == UINT32_MAX) {
+        first[f] = d;
+        id[f] = used++;
+        const strent *e = &r->feats.ent[f];
+        pool += e->len + 1;
+        if (e->tag != NG_FEAT_TERM && r->fv[f].label != e->s)
+          pool += strlen(r->fv[f].label) + 1;
+      }
+    }
+  }
+  /* A label whose doc is unknown (a fork's reset doc) cannot be saved. */
+  for (uint32_t f = 0; f < nf; f++)
+    if (first[f] != UINT32_MAX && r->feats.ent[f].tag != NG_FEAT_TERM &&
+        (r->fv[f].unsure || r->fv[f].label_doc != first[f])) {
+      free(id);
+      free(first);
+      ng_error_set(err, NG_ERR_USAGE, NULL, 0, 0, "related: snapshot with an unsure label");
+      return -1;
+    }
+  pool = (pool + 8) & ~(uint64_t)7; /* at least one NUL of padding */
+  uint64_t total =
+      SNAP_HEAD + pool + nraw * 8 + (uint64_t)N * SNAP_DOC + (uint64_t)used * SNAP_FEAT + nman * 4;
+  unsigned char *buf = NULL;
+  if (pool >= UINT32_MAX || nraw >= UINT32_MAX || nman >= UINT32_MAX || total > SIZE_MAX ||
+      !(buf = ng_malloc((size_t)total))) {
+    free(id);
+    free(first);
+    return oom(err);
+  }
+  unsigned char *p = buf;
+  put32(&p, SNAP_MAGIC);
+  put32(&p, NG_RELATED_SNAP_VERSION);
+  put32(&p, N);
+  put32(&p, used);
+  put32(&p, (uint32_t)nman);
+  put32(&p, 0);
+  put64(&p, nraw);
+  put64(&p, pool);
+  unsigned char *pl = p, *rp = pl + pool, *dp = rp + nraw * 8, *fp = dp + (size_t)N * SNAP_DOC,
+                *mp = fp + (size_t)used * SNAP_FEAT;
+  size_t plen = 0;
+  for (uint32_t f = 0; f < nf; f++) {
+    if (id[f] == UINT32_MAX)
+      continue;
+    const strent *e = &r->feats.ent[f];
+    unsigned char *q = fp + (size_t)id[f] * SNAP_FEAT;
+    uint32_t k = pool_put(pl, &plen, e->s);
+    uint32_t l =
+        r->fv[f].label == e->s || e->tag == NG_FEAT_TERM ? k : pool_put(pl, &plen, r->fv[f].label);
+    put32(&q, k);
+    put32(&q, l);
+    put32(&q, e->tag);
+  }
+  for (uint32_t d = 0; d < N; d++) {
+    const doc *dc = &r->docs[d];
+    put32(&dp, pool_put(pl, &plen, dc->path));
+    put32(&dp, pool_put(pl, &plen, dc->title));
+    put32(&dp, pool_put(pl, &plen, dc->url));
+    put32(&dp, pool_put(pl, &plen, dc->section));
+    put64(&dp, (uint64_t)dc->date);
+    put64(&dp, stamps ? stamps[d] : 0);
+    put32(&dp, dc->nraw);
+    put32(&dp, dc->nman);
+    for (uint32_t i = 0; i < dc->nraw; i++) {
+      put32(&rp, id[dc->raw[i].f]);
+      memcpy(rp, &dc->raw[i].w, 4);
+      rp += 4;
+    }
+    for (uint32_t i = 0; i < dc->nman; i++)
+      put32(&mp, pool_put(pl, &plen, dc->man[i]));
+  }
+  free(id);
+  free(first);
+  memset(pl + plen, 0, (size_t)(pool - plen));
+  *out = buf;
+  *outlen = (size_t)total;
+  return 0;
+}
+
+static ng_related *snap_bad(ng_related *r, ng_error *err, const char *why) {
+  ng_related_free(r);
+  ng_error_set(err, NG_ERR_IO, NULL, 0, 0, "related snapshot: %s", why);
+  return NULL;
+}
+
+/* Index the n entries already in t->ent. 0, 1 on a duplicate, -1 on OOM. */
+static int strtab_fill(strtab *t, uint32_t n) {
+  uint32_t ns = 64;
+  while ((uint64_t)ns < (uint64_t)n * 2 + 2)
+    ns *= 2;
+  if (!(t->slot = ng_calloc(ns, sizeof *t->slot)))
+    return -1;
+  t->nslot = ns;
+  for (uint32_t i = 0; i < n; i++) {
+    const strent *e = &t->ent[i];
+    uint32_t pos;
+    if (strtab_find(t, e->tag, e->s, e->len, e->hash, &pos) != UINT32_MAX)
+      return 1;
+    t->slot[pos] = i + 1;
+    t->n = i + 1;
+  }
+  return 0;
+}
+
+ng_related *ng_related_load(const ng_related_opts *o, void *data, size_t len, ng_error *err) {
+  unsigned char *b = data;
+  if (len < SNAP_HEAD) {
+    free(data);
+    return snap_bad(NULL, err, "truncated");
+  }
+  if (get32(b) != SNAP_MAGIC || get32(b + 4) != NG_RELATED_SNAP_VERSION) {
+    free(data);
+    return snap_bad(NULL, err, "not a snapshot of this version");
+  }
+  uint32_t N = get32(b + 8), nf = get32(b + 12), nman = get32(b + 16);
+  uint64_t nraw = get64(b + 24), pool = get64(b + 32);
+  /* Every count against the bytes there are, before anything is allocated. */
+  uint64_t rest = len - SNAP_HEAD;
+  if (pool == 0 || (pool & 7) || pool > rest || nraw > (rest - pool) / 8 ||
+      N > (rest - pool - nraw * 8) / SNAP_DOC ||
+      nf > (rest - pool - nraw * 8 - (uint64_t)N * SNAP_DOC) / SNAP_FEAT ||
+      rest - pool - nraw * 8 - (uint64_t)N * SNAP_DOC - (uint64_t)nf * SNAP_FEAT !=
+          (uint64_t)nman * 4 ||
+      N >= UINT32_MAX - 1 || nf >= UINT32_MAX - 1) {
+    free(data);
+    return snap_bad(NULL, err, "counts do not match its size");
+  }
+  const unsigned char *pl = b + SNAP_HEAD, *rp = pl + pool, *dp = rp + nraw * 8,
+                      *fp = dp + (size_t)N * SNAP_DOC, *mp = fp + (size_t)nf * SNAP_FEAT;
+  if (pl[pool - 1] != 0) {
+    free(data);
+    return snap_bad(NULL, err, "unterminated strings");
+  }
+  ng_related *r = ng_related_new(o, err);
+  if (!r) {
+    free(data);
+    return NULL;
+  }
+  r->snapbuf = data; /* strings and raw features stay in it */
+  const char *S = (const char *)pl;
+  r->feats.ent = ng_malloc(((size_t)nf + 1) * sizeof *r->feats.ent);
+  r->feats.cap = nf + 1;
+  r->fcap = nf + 1;
+  r->fv = ng_calloc((size_t)nf + 1, sizeof *r->fv);
+  r->docs = ng_calloc((size_t)N + 1, sizeof *r->docs);
+  r->cdocs = N + 1;
+  r->paths.ent = ng_malloc(((size_t)N + 1) * sizeof *r->paths.ent);
+  r->paths.cap = N + 1;
+  if (!r->feats.ent || !r->fv || !r->docs || !r->paths.ent)
+    return oom(err), ng_related_free(r), NULL;
+  for (uint32_t f = 0; f < nf; f++) {
+    const unsigned char *q = fp + (size_t)f * SNAP_FEAT;
+    uint32_t k = get32(q), l = get32(q + 4), kind = get32(q + 8);
+    if (k >= pool || l >= pool || kind >= NG_FEAT_KINDS)
+      return snap_bad(r, err, "bad feature");
+    size_t kl = strlen(S + k);
+    r->feats.ent[f] = (strent){str_hash(kind, S + k, kl), S + k, kind, (uint32_t)kl};
+    r->fv[f].label = S + l;
+    r->fv[f].label_doc = UINT32_MAX;
+    r->fv[f].kind = (uint8_t)kind;
+  }
+  int rc = strtab_fill(&r->feats, nf);
+  if (rc)
+    return rc < 0 ? (oom(err), ng_related_free(r), NULL) : snap_bad(r, err, "duplicate feature");
+  rawf *raw = (rawf *)(void *)rp;
+  uint64_t roff = 0, moff = 0;
+  for (uint32_t d = 0; d < N; d++) {
+    const unsigned char *q = dp + (size_t)d * SNAP_DOC;
+    uint32_t ps = get32(q), ts = get32(q + 4), us = get32(q + 8), ss = get32(q + 12);
+    uint32_t dn = get32(q + 32), dm = get32(q + 36);
+    if (ps >= pool || ts >= pool || us >= pool || ss >= pool || dn > nraw - roff ||
+        dm > nman - moff)
+      return snap_bad(r, err, "bad document");
+    r->ndocs = d + 1; /* from here on freed with r */
+    doc *dc = &r->docs[d];
+    dc->path = S + ps;
+    dc->title = S + ts;
+    dc->url = S + us;
+    dc->section = S + ss;
+    dc->date = (int64_t)get64(q + 16);
+    dc->stamp = get64(q + 24);
+    if (d && strcmp(dc->path, r->docs[d - 1].path) <= 0)
+      return snap_bad(r, err, "documents out of order");
+    if (*dc->section) {
+      int added;
+      uint32_t s = strtab_intern(&r->sections, &r->ar, 0, dc->section, strlen(dc->section), &added);
+      if (s == UINT32_MAX)
+        return oom(err), ng_related_free(r), NULL;
+      dc->sid = s + 1;
+    }
+    size_t pn = strlen(dc->path);
+    r->paths.ent[d] = (strent){str_hash(0, dc->path, pn), dc->path, 0, (uint32_t)pn};
+    dc->raw = raw + roff;
+    dc->nraw = dc->craw = dn;
+    dc->borrowed = 1;
+    for (uint32_t i = 0; i < dn; i++) {
+      uint32_t f = dc->raw[i].f;
+      float w = dc->raw[i].w;
+      if (f >= nf || !isfinite(w) || !(w > 0) || w > 3e38f)
+        return snap_bad(r, err, "bad feature of a document");
+      if (r->fv[f].label_doc == UINT32_MAX)
+        r->fv[f].label_doc = d;
+    }
+    roff += dn;
+    if (dm) {
+      if (!(dc->man = ng_malloc((size_t)dm * sizeof *dc->man)))
+        return oom(err), ng_related_free(r), NULL;
+      dc->nman = dc->cman = dm;
+      for (uint32_t i = 0; i < dm; i++) {
+        uint32_t t = get32(mp + (moff + i) * 4);
+        if (t >= pool)
+          return snap_bad(r, err, "bad hand link");
+        dc->man[i] = S + t;
+      }
+      moff += dm;
+    }
+  }
+  if (roff != nraw || moff != nman)
+    return snap_bad(r, err, "counts do not add up");
+  for (uint32_t f = 0; f < nf; f++)
+    if (r->fv[f].label_doc == UINT32_MAX)
+      return snap_bad(r, err, "a feature no document has");
+  rc = strtab_fill(&r->paths, N);
+  if (rc)
+    return rc < 0 ? (oom(err), ng_related_free(r), NULL) : snap_bad(r, err, "duplicate path");
+  return r;
+}
+
+uint64_t ng_related_doc_stamp(const ng_related *r, uint32_t d) {
+  return d < r->ndocs ? r->docs[d].stamp : 0;
+}
+
+size_t ng_related_unsure_labels(const ng_related *r) {
+  size_t n = 0;
+  for (uint32_t f = 0; f < r->feats.n; f++)
+    n += r->fv[f].unsure && r->fv[f].kind != NG_FEAT_TERM;
+  if (!n)
+    return 0;
+  /* Only a feature some doc still has shows its label. */
+  unsigned char *had = ng_calloc((size_t)r->feats.n + 1, 1);
+  if (!had)
+    return n; /* cannot tell: all of them */
+  n = 0;
+  for (uint32_t d = 0; d < r->ndocs; d++)
+    for (uint32_t i = 0; i < r->docs[d].nraw; i++) {
+      uint32_t f = r->docs[d].raw[i].f;
+      if (!had[f] && r->fv[f].unsure && r->fv[f].kind != NG_FEAT_TERM)
+        n++;
+      had[f] = 1;
+    }
+  free(had);
+  return n;
+}

@@ -188,6 +188,39 @@ int ng_related_compute_some(ng_related *r, const unsigned char *want, int thread
 int ng_related_affected(const ng_related *old, const ng_related *r, const double *bars,
                         unsigned char *mark, size_t *nmarked, ng_error *err);
 
+/* ---- Snapshots ----
+ *
+ * A site's inputs (docs, their fields, raw features and hand links, the
+ * feature table with labels) as one blob that loads without interning
+ * every feature string again. The blob is native-endian, for this machine's
+ * build cache only; it is versioned but carries no checksum (the caller
+ * keeps one). */
+#define NG_RELATED_SNAP_VERSION 1
+
+/* Encode r (not computed, docs added in path order, every label known:
+ * ng_related_unsure_labels == 0) into *out (caller frees), *len bytes, with
+ * stamps[d] (NULL: 0) kept for doc d (the caller's word for where its inputs
+ * came from). Returns 0, or -1 with *err (NG_ERR_USAGE when r cannot be
+ * saved; OOM). */
+int ng_related_save(const ng_related *r, const uint64_t *stamps, void **out, size_t *len,
+                    ng_error *err);
+
+/* A new site (options o, NULL: defaults) from a blob ng_related_save made
+ * (takes data: a block from malloc, so aligned for the raw features read in
+ * place; the site keeps its strings in it and frees it, also on failure), as if every doc had been
+ * added again. The bytes are not trusted: every count, offset, id, weight and the order of paths is
+ * checked; NULL with *err on any defect (NG_ERR_IO, "related snapshot:
+ * ...") or OOM. */
+ng_related *ng_related_load(const ng_related_opts *o, void *data, size_t len, ng_error *err);
+
+/* The stamp doc d was saved with (0 unless loaded). */
+uint64_t ng_related_doc_stamp(const ng_related *r, uint32_t d);
+
+/* Features other than terms that some doc has and whose label is unsure
+ * (see ng_related_reset_doc): a state with any cannot be saved, and its
+ * labels may differ from a site built afresh. Before prepare. */
+size_t ng_related_unsure_labels(const ng_related *r);
+
 /* ---- Results (valid after a successful compute, until ng_related_free) ---- */
 
 /* The links of doc in rank order; *out points into r. 0 before compute. */

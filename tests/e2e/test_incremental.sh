@@ -3,7 +3,8 @@
 # article from SITE/.nutgraf/cache.db, editing one article tags one again,
 # touching a rule file tags them all, and the output is always the same as
 # a --force build's (also after random edits of a generated site, where
-# only the articles whose related stories can change are ranked again);
+# only the articles whose related stories can change are ranked again, and
+# with the related snapshot spared, used or damaged);
 # --json prints the summary as one object on stdout.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -118,6 +119,41 @@ PY
   expect_status 0 $? "generated site, edits of round $round"
   same_as_force "generated site, edits of round $round"
 done
+
+# The related snapshot (.nutgraf/cache.db-related): with it an edit reads
+# no cached related blob (they are spoiled here, unnoticed); a byte of it
+# flipped is one warning line, the blobs are read (and found spoiled), and
+# the output is still a --force build's.
+# (Written afresh first: the rounds above leave docs that differ from it,
+# and those are read from their rows.)
+snap=$site/.nutgraf/cache.db-related
+[ -s "$snap" ] || fail "no related snapshot written"
+rm -f "$snap"
+printf '\nOne line first.\n' >>"$one"
+"$NUTGRAF" build "$site" --quiet
+[ -s "$snap" ] || fail "no related snapshot written again"
+same_as_force "generated site, snapshot written again"
+python3 - "$site/.nutgraf/cache.db" <<'PY' || fail "spoiling the related blobs"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE files SET related=CAST(zeroblob(40) AS BLOB) WHERE kind=1 AND path != ?",
+          (sorted(p for (p,) in c.execute("SELECT path FROM files WHERE kind=1"))[0],))
+c.commit()
+PY
+printf '\nOne more line.\n' >>"$one"
+"$NUTGRAF" build "$site" --quiet >"$TMP/g6" 2>"$TMP/ge6"
+expect_status 0 $? "generated site, snapshot, spoiled blobs"
+[ -s "$TMP/ge6" ] && fail "snapshot build read a blob: $(cat "$TMP/ge6")"
+same_as_force "generated site, snapshot, spoiled blobs"
+python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(-9,2); b=f.read(1); f.seek(-9,2); f.write(bytes([b[0]^1]))' "$snap"
+printf '\nAnd another.\n' >>"$one"
+"$NUTGRAF" build "$site" --quiet >"$TMP/g7" 2>"$TMP/ge7"
+expect_status 0 $? "generated site, damaged snapshot"
+[ "$(grep -c '^warning: .*related snapshot: checksum mismatch' "$TMP/ge7")" -eq 1 ] ||
+  fail "damaged snapshot: expected its warning, got: $(cat "$TMP/ge7")"
+same_as_force "generated site, damaged snapshot"
+"$NUTGRAF" build "$site" --quiet >"$TMP/g8" 2>"$TMP/ge8"
+[ -s "$TMP/ge8" ] && fail "after a damaged snapshot: stderr: $(cat "$TMP/ge8")"
 site=$TMP/site
 
 # --jobs: 1 and 2 threads build the same bytes.

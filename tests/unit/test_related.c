@@ -767,3 +767,32 @@ Test(related, a_fork_is_its_own_site) {
   ng_related_free(a);
   ng_related_free(ref);
 }
+
+/* Weights 1e25 apart in one kind (possible through the API): the small
+ * ones' products underflow to 0 and must touch nothing (they once pushed a
+ * doc on the accumulator's list again and again, past its end: a heap
+ * overflow under ASan). */
+Test(related, underflowing_products_touch_nothing) {
+  ng_related_opts o;
+  ng_related_opts_default(&o);
+  o.df_cap = 0; /* nothing cut */
+  ng_related *r = ng_related_new(&o, NULL);
+  ng_error err;
+  char p[16];
+  for (int d = 0; d < 40; d++) {
+    snprintf(p, sizeof p, "%02d.md", d);
+    cr_assert_eq(ng_related_add_doc(r, p, NULL, NULL, T0, NULL, &err), (uint32_t)d);
+    cr_assert_eq(ng_related_add_feature(r, (uint32_t)d, NG_FEAT_ENTITY, "big", NULL, 1e25, &err),
+                 0);
+    for (int k = 0; k < 3; k++) {
+      snprintf(p, sizeof p, "tiny%d", (d + k) % 7);
+      cr_assert_eq(ng_related_add_feature(r, (uint32_t)d, NG_FEAT_ENTITY, p, NULL, 1, &err), 0);
+    }
+  }
+  cr_assert_eq(ng_related_compute(r, 1, &err), 0, "%s", err.message);
+  const ng_related_link *l;
+  cr_assert_gt(ng_related_links(r, 0, &l), 0);
+  for (size_t i = 0; i < l[0].nshared; i++)
+    cr_assert(l[0].shared[i].contribution >= 0);
+  ng_related_free(r);
+}
