@@ -88,6 +88,10 @@ local team_verbs = {
   transferred = W.set { "to" }, drafted = W.set { "by" }, beat = true, beating = true,
   defeated = true, defeating = true, edged = true, routed = true, lost = W.set { "to" },
   losing = W.set { "to" }, against = true, versus = true,
+  knocked = W.set { "out" }, eliminated = true, thrashed = true, crushed = true, overcame = true,
+  stunned = true, upset = true, swept = true, downed = true, toppled = true, outplayed = true,
+  -- "defending champions Australia", "hosts India", "their rivals England"
+  champions = true, holders = true, hosts = true, rivals = true, opponents = true,
 }
 -- Nouns of a player's record before the team: "26 games for Lausanne",
 -- "his debut for Leeds", "two seasons with Rochester".
@@ -99,7 +103,8 @@ local record_nouns = {
 -- and the results a team is the subject of: "Tulsa beat Memphis", "Bowling
 -- Green finished 8-5"
 local team_after = W.set { "finished", "won", "lost", "scored", "trailed", "rallied", "clinched",
-  "advanced", "beat", "defeated", "edged", "routed" }
+  "advanced", "beat", "defeated", "edged", "routed", "stunned", "thrashed", "crushed", "eliminated",
+  "knocked", "upset", "overcame", "swept", "downed", "toppled", "outplayed" }
 
 -- Words after a known organization's name that name one of its arms:
 -- "CBS Cable", "BBC Radio", "Sony Pictures" (and a number after a
@@ -217,6 +222,8 @@ local sport_words = W.set {
   "halftime", "overtime", "roster", "draft", "victory", "win", "loss", "standings",
   "championship", "team", "teams", "fans", "seasons", "footballer", "cricketer", "coached",
   "midfielder", "goalkeeper", "quarterback", "shortstop", "inning",
+  "wicket", "wickets", "semifinal", "semifinals", "quarterfinal", "quarterfinals", "semi-final",
+  "quarter-final", "captain", "batting", "bowling", "qualifier", "qualifiers", "knockout",
 }
 -- plural capitalized words after "the" that are not teams
 local not_teams = W.set {
@@ -340,7 +347,8 @@ return {
     local sport
     local function sport_report()
       if not sport then
-        sport = 0
+        -- (a story filed under sports is one)
+        sport = type(a.section) == "string" and a.section:lower():find("^sport") and 3 or 0
         for w in pairs(common) do
           if sport_words[w] then sport = sport + 1 end
         end
