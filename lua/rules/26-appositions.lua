@@ -85,7 +85,7 @@ local after_nouns = { party = "organization", crossing = "place", checkpoint = "
   refineries = "place", plant = "place", neighborhood = "place", neighbourhood = "place",
   dam = "place", dams = "place", reservoir = "place", reservoirs = "place", basin = "place",
   basins = "place", valley = "place", canal = "place", oilfield = "place", gasfield = "place",
-  airport = "place", airports = "place", river = "place", rivers = "place",
+  airport = "place", airports = "place", river = "place", rivers = "place", beach = "place",
   brand = "none", brands = "none" }
 
 -- Plural nouns before "such as", "including" or "like" that type the names
@@ -368,9 +368,15 @@ return {
       elseif kind ~= "none" and not covered[e] and name_word(toks[e]) then
         local s = e
         while s > e - 3 and name_word(toks[s - 1]) and not covered[s - 1] do s = s - 1 end
-        if not W.function_words[low(toks[s])] and not W.titles[low(toks[e])] and not given[toks[s].text]
-            and not places:lookup(a.text:sub(toks[s].i, toks[e].j)) then
+        local canon, pty = places:lookup(a.text:sub(toks[s].i, toks[e].j))
+        if W.function_words[low(toks[s])] or W.titles[low(toks[e])] or given[toks[s].text] then
+          local _ = 0
+        elseif not canon then
           tag(kind, s, e)
+        elseif kind == "place" and pty == "place" then
+          -- a town kept for a place cue: "on Copacabana beach"
+          a:tag_entity { name = canon, type = "place", i = toks[s].i, j = toks[e].j, score = 0.7 }
+          for p = s, e do covered[p] = true end
         end
       else
         return
@@ -386,7 +392,7 @@ return {
     end
     -- "NOUNs such as A, B and C", "NOUNs, including A and B", "NOUNs like A":
     -- untyped names take the noun's type; a person typed by no cue is retyped
-    local function examples(k)
+    local function examples(k, w)
       local q = k + 1
       if toks[k].text == "such" then
         if not (toks[q] and toks[q].text == "as") then return end
@@ -395,6 +401,18 @@ return {
       local b = k - 1
       if toks[b] and toks[b].text == "," then b = b - 1 end
       local kind = b >= 1 and toks[b].lower and example_nouns[toks[b].text]
+      if not kind and toks[k - 1] and toks[k - 1].text == "," and w ~= "like" then
+        -- the noun a few words back, in the same clause: "districts along
+        -- the border with Nepal, including X and Y"
+        for p = k - 2, math.max(1, k - 9), -1 do
+          local t = toks[p]
+          if not t.word or t.sent_start then break end
+          if t.lower and example_nouns[t.text] then
+            kind = example_nouns[t.text]
+            break
+          end
+        end
+      end
       if not kind then return end
       while toks[q] do
         if name_word(toks[q]) and not W.function_words[low(toks[q])] then
@@ -402,8 +420,15 @@ return {
           while e < q + 3 and name_word(toks[e + 1]) do e = e + 1 end
           local o = owner[q]
           if not covered[q] and not covered[e] then
-            if not (W.titles[low(toks[e])] or places:lookup(a.text:sub(toks[q].i, toks[e].j))) then
+            local canon, pty = places:lookup(a.text:sub(toks[q].i, toks[e].j))
+            if W.titles[low(toks[e])] then
+              local _ = 0
+            elseif not canon then
               tag(kind, q, e)
+            elseif kind == "place" and pty == "place" then
+              -- a town the gazetteer knows but keeps for a place cue: this is one
+              a:tag_entity { name = canon, type = "place", i = toks[q].i, j = toks[e].j, score = 0.7 }
+              for p = q, e do covered[p] = true end
             end
           elseif o and owner[e] == o and o.type == "person" and o.score < 0.5 and kind ~= "person"
               and a:entity(o.name) then
@@ -471,7 +496,7 @@ return {
         tag("place", k, k + 1)
       end
       if w and example_cues[w] then
-        examples(k)
+        examples(k, w)
       elseif w and source_cues[w] then
         source(k, w)
       end
