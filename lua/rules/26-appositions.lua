@@ -244,6 +244,17 @@ return {
                      i = toks[s].i, j = toks[e].j, score = 0.5 }
       for p = s, e do covered[p] = true end
     end
+    -- s..e as kind when the gazetteer does not know the words; a town it
+    -- keeps for a place cue is a place when the cue says "place"
+    local function tag_unknown(kind, s, e)
+      local canon, pty = places:lookup(a.text:sub(toks[s].i, toks[e].j))
+      if not canon then
+        tag(kind, s, e)
+      elseif kind == "place" and pty == "place" then
+        a:tag_entity { name = canon, type = "place", i = toks[s].i, j = toks[e].j, score = 0.7 }
+        for p = s, e do covered[p] = true end
+      end
+    end
     -- a run of up to four capitalized words from s that nobody has typed
     local function run(s)
       if not name_word(toks[s]) or taken(s) or W.function_words[low(toks[s])] then return nil end
@@ -368,15 +379,8 @@ return {
       elseif kind ~= "none" and not covered[e] and name_word(toks[e]) then
         local s = e
         while s > e - 3 and name_word(toks[s - 1]) and not covered[s - 1] do s = s - 1 end
-        local canon, pty = places:lookup(a.text:sub(toks[s].i, toks[e].j))
-        if W.function_words[low(toks[s])] or W.titles[low(toks[e])] or given[toks[s].text] then
-          local _ = 0
-        elseif not canon then
-          tag(kind, s, e)
-        elseif kind == "place" and pty == "place" then
-          -- a town kept for a place cue: "on Copacabana beach"
-          a:tag_entity { name = canon, type = "place", i = toks[s].i, j = toks[e].j, score = 0.7 }
-          for p = s, e do covered[p] = true end
+        if not (W.function_words[low(toks[s])] or W.titles[low(toks[e])] or given[toks[s].text]) then
+          tag_unknown(kind, s, e) -- ("on Copacabana beach": a known town)
         end
       else
         return
@@ -420,16 +424,7 @@ return {
           while e < q + 3 and name_word(toks[e + 1]) do e = e + 1 end
           local o = owner[q]
           if not covered[q] and not covered[e] then
-            local canon, pty = places:lookup(a.text:sub(toks[q].i, toks[e].j))
-            if W.titles[low(toks[e])] then
-              local _ = 0
-            elseif not canon then
-              tag(kind, q, e)
-            elseif kind == "place" and pty == "place" then
-              -- a town the gazetteer knows but keeps for a place cue: this is one
-              a:tag_entity { name = canon, type = "place", i = toks[q].i, j = toks[e].j, score = 0.7 }
-              for p = q, e do covered[p] = true end
-            end
+            if not W.titles[low(toks[e])] then tag_unknown(kind, q, e) end
           elseif o and owner[e] == o and o.type == "person" and o.score < 0.5 and kind ~= "person"
               and a:entity(o.name) then
             a:set_entity(o.name, { type = kind })
