@@ -373,59 +373,17 @@ int ng_cache_each_related(ng_cache *c, uint64_t rkey,
   return 0;
 }
 
-int ng_cache_managed(ng_cache *c, const char *path, char **out, size_t *len, uint64_t *hash,
-                     ng_error *err) {
+/* Step the bound statement `st` (columns: blob, its XXH3, the source hash)
+ * and hand out a NUL-terminated copy of the blob after checking it.
+ * Returns 1 when there is no row (or, with null_is_miss, a NULL blob), 0
+ * with *out set, -1 on a database error or a checksum mismatch. */
+static int read_checked(ng_cache *c, sqlite3_stmt *st, const char *path, int null_is_miss,
+                        char **out, size_t *len, uint64_t *hash, ng_error *err) {
   *out = NULL;
   *len = 0;
-  sqlite3_stmt *st = c->managed;
-  sqlite3_reset(st);
-  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) {
-    sqlite3_reset(st);
-    return 1;
-  }
-  if (rc != SQLITE_ROW) {
-    db_error(c, err, "reading");
-    sqlite3_reset(st);
-    return -1;
-  }
-  const void *b = sqlite3_column_blob(st, 0);
-  size_t n = (size_t)sqlite3_column_bytes(st, 0);
-  if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-    sqlite3_reset(st);
-    return 1;
-  }
-  *hash = (uint64_t)sqlite3_column_int64(st, 2);
-  if (!b || XXH3_64bits(b, n) != (uint64_t)sqlite3_column_int64(st, 1)) {
-    ng_error_set(err, NG_ERR_IO, c->path, 0, 0, "build cache: checksum mismatch for %s", path);
-    sqlite3_reset(st);
-    return -1;
-  }
-  char *s = ng_malloc(n + 1);
-  if (!s) {
-    sqlite3_reset(st);
-    ng_error_set(err, NG_ERR_NOMEM, c->path, 0, 0, "out of memory");
-    return -1;
-  }
-  memcpy(s, b, n);
-  s[n] = 0;
-  sqlite3_reset(st);
-  *out = s;
-  *len = n;
-  return 0;
-}
-
-int ng_cache_related(ng_cache *c, const char *path, uint64_t rkey, void **out, size_t *len,
-                     uint64_t *hash, ng_error *err) {
-  *out = NULL;
-  *len = 0;
-  sqlite3_stmt *st = c->related;
-  sqlite3_reset(st);
-  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)rkey);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) {
+  if (rc == SQLITE_DONE ||
+      (rc == SQLITE_ROW && null_is_miss && sqlite3_column_type(st, 0) == SQLITE_NULL)) {
     sqlite3_reset(st);
     return 1;
   }
@@ -441,18 +399,39 @@ int ng_cache_related(ng_cache *c, const char *path, uint64_t rkey, void **out, s
     sqlite3_reset(st);
     return -1;
   }
-  *hash = (uint64_t)sqlite3_column_int64(st, 2);
-  void *copy = ng_malloc(n ? n : 1);
+  char *copy = ng_malloc(n + 1);
   if (!copy) {
     sqlite3_reset(st);
     ng_error_set(err, NG_ERR_NOMEM, c->path, 0, 0, "out of memory");
     return -1;
   }
   memcpy(copy, b, n);
+  copy[n] = 0;
+  *hash = (uint64_t)sqlite3_column_int64(st, 2);
   sqlite3_reset(st);
   *out = copy;
   *len = n;
   return 0;
+}
+
+int ng_cache_managed(ng_cache *c, const char *path, char **out, size_t *len, uint64_t *hash,
+                     ng_error *err) {
+  sqlite3_stmt *st = c->managed;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+  return read_checked(c, st, path, 1, out, len, hash, err);
+}
+
+int ng_cache_related(ng_cache *c, const char *path, uint64_t rkey, void **out, size_t *len,
+                     uint64_t *hash, ng_error *err) {
+  sqlite3_stmt *st = c->related;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)rkey);
+  char *copy;
+  int rc = read_checked(c, st, path, 0, &copy, len, hash, err);
+  *out = copy;
+  return rc;
 }
 
 int ng_cache_begin(ng_cache *c, ng_error *err) {
