@@ -13,7 +13,7 @@
 d=$E2E/fixtures/default-rules
 
 "$NUTGRAF" tag --format json "$d/cues.md" "$d/sports.md" "$d/world.md" "$d/people.md" "$d/holdout.md" "$d/sports-nations.md" \
-  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" "$d/cued-places.md" "$d/sources.md" "$d/sports-champions.md" "$d/known-towns.md" >"$TMP/out.jsonl" 2>"$TMP/err"
+  "$d"/topics-*.md "$d"/news-*.md "$d"/org-*.md "$d/lists-people.md" "$d/examples-nouns.md" "$d/cued-places.md" "$d/sources.md" "$d/sports-champions.md" "$d/known-towns.md" "$d/orgdata.md" >"$TMP/out.jsonl" 2>"$TMP/err"
 expect_status 0 $? "nutgraf tag"
 python3 - "$TMP/out.jsonl" "$ROOT/lua/data/iptc-topics.tsv" >"$TMP/check" 2>&1 <<'PY'
 import json, sys
@@ -278,6 +278,12 @@ news_want["sports-champions.md"] = [("organization", "Australia"), ("organizatio
 # a town the gazetteer keeps for a place cue, named after "districts ...,
 # including" or before "beach", is a place
 news_want["known-towns.md"] = [("place", "Varkala"), ("place", "Kāsaragod"), ("place", "Nazaré")]
+# --- orgdata: well-known companies named with no cue at all are found by
+# the organizations gazetteer (tools/organizations.in.tsv)
+news_want["orgdata.md"] = [("organization", n) for n in ("Persimmon", "Bellway", "Rightmove", "Experian",
+                                                         "Kpler", "Mandiant", "Sotheby's")] + \
+                          [("place", "Strait of Hormuz"), ("place", "Hong Kong")]
+# --- end orgdata ---------------------------------------------------------
 for name, pairs in news_want.items():
     want.setdefault(name, []).extend(pairs)
     unwanted.setdefault(name, []).extend(news_unwanted.get(name, []))
