@@ -48,7 +48,7 @@ local low = W.low
 
 -- A place cue before token k ("in", "near", "outside of") or a ", State"
 -- after token e, or the dateline (first tokens of the first paragraph).
-local function place_cue(dateline_end, toks, k, e, preps)
+local function place_cue(dateline, toks, k, e, preps)
   local p = toks[k - 1]
   if p and p.word and (preps and preps[low(p)] or not preps and (W.strong_place_preps[low(p)] or low(p) == "from")) then
     return true
@@ -65,10 +65,12 @@ local function place_cue(dateline_end, toks, k, e, preps)
       end
     end
   end
-  return k <= dateline_end
+  return k >= dateline[1] and k <= dateline[2]
 end
 
--- Last token of the all-caps dateline that opens the first paragraph (0 if none).
+-- First and last token of the all-caps dateline that opens the first
+-- paragraph ({1, 0}: none). (Not the headline before it: "Railway reaches
+-- Lake Victoria" names no town Victoria.)
 local function dateline(a, toks)
   for _, b in ipairs(a:blocks()) do
     if b.kind == "paragraph" then
@@ -76,10 +78,10 @@ local function dateline(a, toks)
       while toks[k] and toks[k].i < b.i do k = k + 1 end
       local e = k - 1
       while toks[e + 1] and toks[e + 1].word and toks[e + 1].upper do e = e + 1 end
-      return e
+      return { k, e }
     end
   end
-  return 0
+  return { 1, 0 }
 end
 
 return {
@@ -134,7 +136,9 @@ return {
     for _, m in ipairs(cued:scan(a)) do
       local k, e = m.first_token, m.last_token
       local nxt = toks[e + 1]
+      local prev = toks[k - 1]
       local runs_on = cap_word(nxt) or (nxt and nxt.possessive) -- "Austin Reaves", "Victoria's"
+        or (cap_word(prev) and not prev.sent_start) -- "Lake Victoria"
       if not (runs_on or common[m.text]) and place_cue(dl, toks, k, e, cued_preps) then
         a:tag_entity { name = m.name, type = m.type, i = m.i, j = m.j, score = 0.7 }
       end
