@@ -1,6 +1,7 @@
 /* site_fixture.h — for the build-cache tests: a fresh copy of the small
  * fixture site per test (SITE_TEMPLATE names its mkdtemp template), and a
- * build that counts what it reported. Include once, after the headers. */
+ * build that counts what it reported, file helpers, and the check that an
+ * output tree equals a fresh build's. Include once, after the headers. */
 #ifndef NG_SITE_FIXTURE_H
 #define NG_SITE_FIXTURE_H
 
@@ -52,6 +53,39 @@ static ng_build_report build_in(const char *dir, int flags, diags *d) {
   int rc = ng_site_build(dir, flags | NG_BUILD_QUIET, collect, d, &rep, &err);
   cr_assert_geq(rc, 0, "%s", err.message);
   return rep;
+}
+
+static char *path_of(const char *rel) {
+  char *p = ng_path_join(site, rel);
+  cr_assert_not_null(p);
+  return p;
+}
+
+static void append(const char *rel, const char *text) {
+  char *p = path_of(rel);
+  FILE *f = fopen(p, "a");
+  cr_assert_not_null(f, "%s", p);
+  fputs(text, f);
+  fclose(f);
+  free(p);
+}
+
+/* The output tree equals a fresh build's of the same sources, without any
+ * cache. */
+static void outputs_as_fresh(void) {
+  char ref[64];
+  snprintf(ref, sizeof ref, "/tmp/ng-ref-XXXXXX");
+  cr_assert_not_null(mkdtemp(ref));
+  sh("cp -R '%s/content' '%s/'", site, ref);
+  sh("cp -R '%s/nutgraf.yaml' '%s/'", site, ref);
+  sh("cp -R '%s/rules' '%s/'", site, ref);
+  diags d;
+  build_in(ref, 0, &d);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "diff -r '%s/public' '%s/public' >&2", site, ref);
+  int same = system(cmd) == 0;
+  sh("rm -rf '%s'%s", ref, "");
+  cr_assert(same, "the output differs from a fresh build's");
 }
 
 #endif

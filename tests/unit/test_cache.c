@@ -21,39 +21,6 @@ TestSuite(cache, .init = copy_site, .fini = remove_site);
 
 static ng_build_report build(int flags, diags *d) { return build_in(site, flags, d); }
 
-static char *path_of(const char *rel) {
-  char *p = ng_path_join(site, rel);
-  cr_assert_not_null(p);
-  return p;
-}
-
-static void append(const char *rel, const char *text) {
-  char *p = path_of(rel);
-  FILE *f = fopen(p, "a");
-  cr_assert_not_null(f, "%s", p);
-  fputs(text, f);
-  fclose(f);
-  free(p);
-}
-
-/* The output tree equals a fresh build's of the same sources, without any
- * cache. */
-static void outputs_as_fresh(void) {
-  char ref[64];
-  snprintf(ref, sizeof ref, "/tmp/ng-cache-ref-XXXXXX");
-  cr_assert_not_null(mkdtemp(ref));
-  sh("cp -R '%s/content' '%s/'", site, ref);
-  sh("cp -R '%s/nutgraf.yaml' '%s/'", site, ref);
-  sh("cp -R '%s/rules' '%s/'", site, ref);
-  diags d;
-  build_in(ref, 0, &d);
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "diff -r '%s/public' '%s/public' >&2", site, ref);
-  int same = system(cmd) == 0;
-  sh("rm -rf '%s'%s", ref, "");
-  cr_assert(same, "the output differs from a fresh build's");
-}
-
 static void cache_is_intact(void) {
   char *db = path_of(".nutgraf/cache.db");
   sqlite3 *h;

@@ -24,21 +24,6 @@ TestSuite(snap, .init = copy_site, .fini = remove_site);
 
 static ng_build_report build(diags *d) { return build_in(site, 0, d); }
 
-static char *path_of(const char *rel) {
-  char *p = ng_path_join(site, rel);
-  cr_assert_not_null(p);
-  return p;
-}
-
-static void append(const char *rel, const char *text) {
-  char *p = path_of(rel);
-  FILE *f = fopen(p, "a");
-  cr_assert_not_null(f, "%s", p);
-  fputs(text, f);
-  fclose(f);
-  free(p);
-}
-
 static char *slurp(const char *rel, size_t *len) {
   char *p = path_of(rel), *data;
   ng_error err;
@@ -57,23 +42,6 @@ static void spill(const char *rel, const void *data, size_t len) {
 }
 
 #define SNAP ".nutgraf/cache.db-related"
-
-/* The output tree equals a fresh build's of the same sources. */
-static void outputs_as_fresh(void) {
-  char ref[64];
-  snprintf(ref, sizeof ref, "/tmp/ng-snap-ref-XXXXXX");
-  cr_assert_not_null(mkdtemp(ref));
-  sh("cp -R '%s/content' '%s/'", site, ref);
-  sh("cp -R '%s/nutgraf.yaml' '%s/'", site, ref);
-  sh("cp -R '%s/rules' '%s/'", site, ref);
-  diags d;
-  build_in(ref, 0, &d);
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "diff -r '%s/public' '%s/public' >&2", site, ref);
-  int same = system(cmd) == 0;
-  sh("rm -rf '%s'%s", ref, "");
-  cr_assert(same, "the output differs from a fresh build's");
-}
 
 /* Every cached related blob replaced by zeros: a build that reads one
  * warns (checksum mismatch). */
